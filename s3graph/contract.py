@@ -1,0 +1,96 @@
+"""The JSON layout of ``s3graph parse --format json``.
+
+The scored keys are exactly those of ``../shared/corpus/*.expected.json``; the extra keys carry
+everything else the form holds, with source line numbers, so that nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from s3graph.model import Event, RegionMention, Report, WorkingArea
+
+
+def _region(r: RegionMention) -> dict[str, Any]:
+    return {
+        "raw": r.raw,
+        "name": r.name,
+        "country": r.country,
+        "code_raw": r.code_raw,
+        "code": r.code,
+        "line": r.line,
+    }
+
+
+def _working_area(w: WorkingArea) -> dict[str, Any]:
+    return {
+        "n": w.n,
+        "area": w.area,
+        "region_in_charge": w.region_in_charge,
+        "involved_regions": w.involved_regions,
+        "other_actors": w.other_actors,
+        "line": w.line,
+    }
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {
+        "n": e.n,
+        "event": e.event,
+        "date_text": e.date_text,
+        "place": e.place,
+        "info": e.info,
+        "line": e.line,
+    }
+
+
+def to_contract(report: Report) -> dict[str, Any]:
+    """The report as the corpus contract's JSON object (plus s3graph's own keys)."""
+    period = report.reporting_period
+    summary = report.answer("executive_summary")
+    interested = report.answer("interested_entities")
+    return {
+        "partnership": report.partnership,
+        "reporting_period": {
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        }
+        if period
+        else None,
+        "start_date_text": report.start_date_text,
+        "webpage": report.webpage,
+        "leading_regions": [r.name for r in report.leading_regions],
+        "participating_regions": [_region(r) for r in report.participating_regions],
+        "working_areas": [_working_area(w) for w in report.working_areas],
+        "past_events": [_event(e) for e in report.past_events],
+        "planned_events": [_event(e) for e in report.planned_events],
+        "sdg": {str(a.goal): a.rating for a in report.sdg},
+        "collaborations": list(report.collaborations),
+        "missing_mandatory": list(report.missing_mandatory),
+        "known_issues": [],
+        "executive_summary": summary.text if summary else None,
+        "interested_entities": interested.text if interested else None,
+        "answers": {
+            a.key: {
+                "question": a.question,
+                "text": a.text,
+                "line": a.line,
+                "answer_line": a.answer_line,
+            }
+            for a in report.answers
+        },
+        "lines": {
+            "reporting_period": period.line if period else None,
+            "partnership": report.partnership_line,
+            "leading_regions": [r.line for r in report.leading_regions],
+        },
+        "warnings": [
+            {"line": w.line, "message": w.message, "text": w.text} for w in report.warnings
+        ],
+        "source": {
+            "file": report.source.name,
+            "sha256": report.source.sha256,
+            "bytes": report.source.size,
+        },
+    }

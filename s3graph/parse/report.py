@@ -1,0 +1,237 @@
+"""Assemble a ``Report`` from the sections of an EU Survey text export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from s3graph.errors import ReportError
+from s3graph.model import (
+    Answer,
+    Event,
+    EventKind,
+    ParseWarning,
+    RegionMention,
+    Report,
+    ReportingPeriod,
+    SdgAnswer,
+    SourceFile,
+    WorkingArea,
+)
+from s3graph.parse import period as periods
+from s3graph.parse.form import MANDATORY_LABELS, QUESTION_BY_KEY, QUESTIONS, Kind
+from s3graph.parse.regions import looks_like_region_line, parse_region_line, split_leading_regions
+from s3graph.parse.sections import Block, Sections, split_sections
+from s3graph.parse.tables import read_matrix, read_rows
+from s3graph.parse.text import Line, decode, source_of, split_lines, squash
+
+WORKING_AREA_COLUMNS = ("Working area", "Region in charge", "Involved regions", "Other actors")
+EVENT_COLUMNS = ("Event", "Date", "Place", "Any other information")
+GOALS = range(1, 18)
+
+
+def parse_file(path: Path) -> Report:
+    """Read and parse one report file; a file that is not a readable report raises ReportError."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ReportError(name, 0, "a report file, not a directory") from None
+    except OSError as err:
+        raise ReportError(name, 0, "a readable file", err.strerror or str(err)) from None
+    return parse_text(decode(name, data), source_of(name, data))
+
+
+def parse_text(text: str, source: SourceFile) -> Report:
+    """Parse the text of a report; ``source`` names it in errors and provenance."""
+    lines = split_lines(text)
+    sections = split_sections(lines)
+    _check_is_report(sections, lines, source.name)
+    warnings = [
+        ParseWarning(ln.no, "text outside any question of the form", ln.text.strip())
+        for ln in sections.preamble
+    ]
+    blocks = sections.blocks
+    answers = tuple(_answer(blocks, q.key) for q in QUESTIONS if q.key in blocks)
+    first = {a.key: _first_line(blocks[a.key]) for a in answers}
+    participating = _participating(blocks.get("participating_regions"), warnings)
+    leading_lines = blocks["leading_regions"].content if "leading_regions" in blocks else []
+    for key in ("reporting_period", "partnership", "start_date", "webpage"):
+        _warn_extra_lines(blocks.get(key), warnings)
+    sdg = _sdg(blocks["sdg"], sections, source.name, warnings)
+    working_areas = _working_areas(blocks.get("working_areas"), warnings)
+    past_events = _events(blocks.get("past_events"), EventKind.PAST, warnings)
+    planned_events = _events(blocks.get("planned_events"), EventKind.PLANNED, warnings)
+    return Report(
+        source=source,
+        partnership=_value(first.get("partnership")),
+        partnership_line=_line(first.get("partnership")),
+        reporting_period=_period(first.get("reporting_period"), source.name),
+        start_date_text=_value(first.get("start_date")),
+        webpage=_webpage(first.get("webpage")),
+        leading_regions=tuple(
+            split_leading_regions(leading_lines, [r.name for r in participating])
+        ),
+        participating_regions=tuple(participating),
+        working_areas=working_areas,
+        past_events=past_events,
+        planned_events=planned_events,
+        sdg=sdg,
+        answers=answers,
+        missing_mandatory=tuple(
+            label for key, label in MANDATORY_LABELS.items() if _is_empty(blocks.get(key))
+        ),
+        warnings=tuple(sorted(warnings, key=lambda w: w.line)),
+    )
+
+
+def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
+    blocks = sections.blocks
+    if "reporting_period" not in blocks and "partnership" not in blocks:
+        first = next((ln for ln in lines if not ln.blank), None)
+        raise ReportError(
+            name,
+            first.no if first else 1,
+            'the EU Survey export of a "Thematic Smart Specialisation Partnership Monitoring '
+            'Progress Report" (its first question is "* Reporting period")',
+            first.text.strip() if first else None,
+        )
+    if "sdg" not in blocks:
+        missing = next(q for q in reversed(QUESTIONS) if q.key in blocks)
+        following = QUESTIONS[QUESTIONS.index(missing) + 1]
+        raise ReportError(
+            name,
+            sections.last_line,
+            f'the question "{following.label}" after line {blocks[missing.key].label_line}; '
+            "the report ends early (truncated?)",
+        )
+
+
+def _answer(blocks: dict[str, Block], key: str) -> Answer:
+    block = blocks[key]
+    content = block.content
+    paragraphs: list[list[str]] = [[]]
+    for ln in block.lines:
+        if ln.blank:
+            if paragraphs[-1]:
+                paragraphs.append([])
+        else:
+            paragraphs[-1].append(squash(ln.text.replace("\t", " ")))
+    text = "\n\n".join("\n".join(p) for p in paragraphs if p) or None
+    if block.question.kind is not Kind.TEXT:
+        text = "\n".join(ln.text.strip() for ln in content) or None
+    return Answer(
+        key, block.question.label, text, block.label_line, content[0].no if content else None
+    )
+
+
+def _first_line(block: Block) -> Line | None:
+    content = block.content
+    return content[0] if content else None
+
+
+def _value(line: Line | None) -> str | None:
+    return squash(line.text) or None if line else None
+
+
+def _line(line: Line | None) -> int | None:
+    return line.no if line else None
+
+
+def _webpage(line: Line | None) -> str | None:
+    value = _value(line)
+    return value.strip("<> ") or None if value else None
+
+
+def _is_empty(block: Block | None) -> bool:
+    return block is None or not block.content
+
+
+def _warn_extra_lines(block: Block | None, warnings: list[ParseWarning]) -> None:
+    if block is None:
+        return
+    for ln in block.content[1:]:
+        warnings.append(
+            ParseWarning(ln.no, f'more than one line for "{block.question.label}"', ln.text.strip())
+        )
+
+
+def _period(line: Line | None, name: str) -> ReportingPeriod | None:
+    if line is None:
+        return None
+    period = periods.read_period(line.text, line.no)
+    if period is None:
+        raise ReportError(name, line.no, periods.EXPECTED, line.text.strip())
+    return period
+
+
+def _participating(block: Block | None, warnings: list[ParseWarning]) -> list[RegionMention]:
+    mentions: list[RegionMention] = []
+    for ln in block.content if block else []:
+        if looks_like_region_line(ln.text.strip()):
+            mentions.append(parse_region_line(ln))
+        else:
+            warnings.append(
+                ParseWarning(
+                    ln.no,
+                    "a line of the participating regions that is not a region",
+                    ln.text.strip(),
+                )
+            )
+    return mentions
+
+
+def _working_areas(block: Block | None, warnings: list[ParseWarning]) -> tuple[WorkingArea, ...]:
+    if block is None:
+        return ()
+    rows = read_rows(block.content, WORKING_AREA_COLUMNS, warnings, "working areas")
+    return tuple(WorkingArea(r.n, *r.cells, line=r.line) for r in rows)  # type: ignore[misc]
+
+
+def _events(
+    block: Block | None, kind: EventKind, warnings: list[ParseWarning]
+) -> tuple[Event, ...]:
+    if block is None:
+        return ()
+    rows = read_rows(block.content, EVENT_COLUMNS, warnings, f"{kind.value} events")
+    return tuple(Event(kind, r.n, *r.cells, line=r.line) for r in rows)  # type: ignore[misc]
+
+
+def _sdg(
+    block: Block, sections: Sections, name: str, warnings: list[ParseWarning]
+) -> tuple[SdgAnswer, ...]:
+    rows = read_matrix(block.content, warnings)
+    by_goal = {}
+    for row in rows:
+        if row.goal not in GOALS:
+            warnings.append(
+                ParseWarning(row.line, "the SDG matrix has goals 1 to 17 only", str(row.goal))
+            )
+        elif row.goal in by_goal:
+            warnings.append(
+                ParseWarning(
+                    row.line, f"Goal {row.goal} appears twice in the SDG matrix", row.title
+                )
+            )
+        else:
+            by_goal[row.goal] = row
+    last = max(by_goal, default=0)
+    if last < 17:
+        raise ReportError(
+            name,
+            sections.last_line,
+            f"the SDG matrix to go on to Goal 17 (it stops after Goal {last}); "
+            "the report ends early (truncated?)",
+        )
+    answers = []
+    for goal in GOALS:
+        row = by_goal.get(goal)
+        if row is None:
+            warnings.append(
+                ParseWarning(block.label_line, f"Goal {goal} is missing from the SDG matrix")
+            )
+            continue
+        answers.append(SdgAnswer(goal, row.title, row.checked, row.line))
+    return tuple(answers)
+
+
+__all__ = ["QUESTION_BY_KEY", "parse_file", "parse_text"]

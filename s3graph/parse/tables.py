@@ -1,0 +1,105 @@
+"""The form's tables: numbered rows of tab-separated cells, and the SDG radio matrix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from s3graph.model import SDG_RATINGS, ParseWarning
+from s3graph.parse.form import fold
+from s3graph.parse.text import Line, squash
+
+_ROW = re.compile(r"^\s*(\d{1,3})\s*(?:\t(.*))?$")
+_GOAL = re.compile(r"^\s*Goal\s+(\d{1,2})\s*[.:)]?\s*(.*)$", re.IGNORECASE)
+_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>|^\s*\[?\s*[xX✓✔]\s*\]?\s*$")
+_RADIO = re.compile(r"<input\b[^>]*>|^\s*\[\s*\]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    n: int
+    cells: tuple[str | None, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    goal: int
+    title: str
+    checked: tuple[str, ...]
+    line: int
+
+
+def _cell(text: str) -> str | None:
+    return squash(text) or None
+
+
+def _is_header(line: Line, columns: tuple[str, ...]) -> bool:
+    cells = [fold(c) for c in line.text.split("\t") if c.strip()]
+    return bool(cells) and cells == [fold(c) for c in columns[: len(cells)]]
+
+
+def read_rows(
+    lines: list[Line], columns: tuple[str, ...], warnings: list[ParseWarning], what: str
+) -> list[Row]:
+    """Numbered rows with at least one non-empty cell, in order; other lines become warnings."""
+    rows: list[Row] = []
+    for line in lines:
+        if line.blank or _is_header(line, columns):
+            continue
+        match = _ROW.match(line.text)
+        if not match:
+            warnings.append(
+                ParseWarning(line.no, f"text in the {what} table is not a row", line.text.strip())
+            )
+            continue
+        cells = [_cell(c) for c in (match.group(2) or "").split("\t")]
+        if len(cells) > len(columns):
+            extra = [c for c in cells[len(columns) :] if c]
+            if extra:
+                warnings.append(
+                    ParseWarning(
+                        line.no, f"more cells than the {what} table has columns", " | ".join(extra)
+                    )
+                )
+            cells = cells[: len(columns)]
+        cells += [None] * (len(columns) - len(cells))
+        if any(cells):
+            rows.append(Row(int(match.group(1)), tuple(cells), line.no))
+    return rows
+
+
+def _matrix_columns(lines: list[Line]) -> tuple[str, ...]:
+    """The column labels from the matrix header, in their order (the form's order if absent)."""
+    for line in lines:
+        cells = tuple(squash(c) for c in line.text.split("\t") if c.strip())
+        if cells and all(fold(c) in {fold(r) for r in SDG_RATINGS} for c in cells):
+            by_fold = {fold(r): r for r in SDG_RATINGS}
+            return tuple(by_fold[fold(c)] for c in cells)
+    return SDG_RATINGS
+
+
+def read_matrix(lines: list[Line], warnings: list[ParseWarning]) -> list[MatrixRow]:
+    """Goal rows of the SDG matrix with the labels of their checked radio buttons."""
+    columns = _matrix_columns(lines)
+    rows: list[MatrixRow] = []
+    for line in lines:
+        if line.blank or _is_header(line, columns):
+            continue
+        match = _GOAL.match(line.text)
+        if not match:
+            warnings.append(
+                ParseWarning(line.no, "text in the SDG matrix is not a goal row", line.text.strip())
+            )
+            continue
+        parts = match.group(2).split("\t")
+        title, cells = squash(parts[0]), parts[1:]
+        if not cells:  # exports that lost the tabs still keep the inputs in order
+            cells = _RADIO.findall(match.group(2))
+            title = squash(_RADIO.sub("", match.group(2)))
+        cells = [c for c in cells if c.strip()] if len(cells) > len(columns) else cells
+        checked = tuple(
+            columns[i] for i, cell in enumerate(cells[: len(columns)]) if _CHECKED.search(cell)
+        )
+        rows.append(MatrixRow(int(match.group(1)), title, checked, line.no))
+    return rows
