@@ -18,7 +18,7 @@ from s3graph.model import (
     WorkingArea,
 )
 from s3graph.parse import period as periods
-from s3graph.parse.form import MANDATORY_LABELS, QUESTION_BY_KEY, QUESTIONS, Kind
+from s3graph.parse.form import MANDATORY_LABELS, QUESTIONS, Kind
 from s3graph.parse.regions import looks_like_region_line, parse_region_line, split_leading_regions
 from s3graph.parse.sections import Block, Sections, split_sections
 from s3graph.parse.tables import read_matrix, read_rows
@@ -107,21 +107,25 @@ def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
 
 
 def _answer(blocks: dict[str, Block], key: str) -> Answer:
+    """The answer's whole text: paragraphs for free text, the lines as they are for the rest."""
     block = blocks[key]
     content = block.content
-    paragraphs: list[list[str]] = [[]]
-    for ln in block.lines:
-        if ln.blank:
-            if paragraphs[-1]:
-                paragraphs.append([])
-        else:
-            paragraphs[-1].append(squash(ln.text.replace("\t", " ")))
-    text = "\n\n".join("\n".join(p) for p in paragraphs if p) or None
-    if block.question.kind is not Kind.TEXT:
+    if block.question.kind is Kind.TEXT:
+        text = _paragraphs(block.lines)
+    else:
         text = "\n".join(ln.text.strip() for ln in content) or None
-    return Answer(
-        key, block.question.label, text, block.label_line, content[0].no if content else None
-    )
+    first = content[0].no if content else None
+    return Answer(key, block.question.label, text, block.label_line, first)
+
+
+def _paragraphs(lines: tuple[Line, ...]) -> str | None:
+    paragraphs: list[list[str]] = [[]]
+    for ln in lines:
+        if not ln.blank:
+            paragraphs[-1].append(squash(ln.text.replace("\t", " ")))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(p) for p in paragraphs if p) or None
 
 
 def _first_line(block: Block) -> Line | None:
@@ -232,6 +236,3 @@ def _sdg(
             continue
         answers.append(SdgAnswer(goal, row.title, row.checked, row.line))
     return tuple(answers)
-
-
-__all__ = ["QUESTION_BY_KEY", "parse_file", "parse_text"]
