@@ -1,0 +1,8 @@
+"""Mapping of a :class:`~s3graph.model.Report` to RDF (model in, graph out, no file I/O)."""
+
+from __future__ import annotations
+
+from s3graph.mapping.iris import Iris, slugify
+from s3graph.mapping.report import report_iri, to_graph
+
+__all__ = ["Iris", "report_iri", "slugify", "to_graph"]
