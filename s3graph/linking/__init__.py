@@ -1,0 +1,1 @@
+"""Linking: judge and resolve what reports mention against the vocabularies."""

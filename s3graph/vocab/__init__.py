@@ -1,0 +1,1 @@
+"""Controlled vocabularies: NUTS regions, UN SDGs and Wikidata names, downloaded or loaded."""
