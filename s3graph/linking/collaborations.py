@@ -1,0 +1,374 @@
+"""Cross-partnership collaborations: which *other* S3 partnerships does a report mention?
+
+Every free-text answer and every table cell of a report is scanned for the labels of the
+registry's partnerships (:mod:`s3graph.vocab.registry`). How strong the evidence must be depends
+on the label:
+
+* a label with an acronym (``AI & HMI``, ``3DP``, ``T&BD``) counts as written (acronyms are
+  matched case-sensitively);
+* a one-word label (``Chemicals``, ``Sport``, ``Water``, ``Textile``, ``Hydrogen``) is a common
+  word: it counts only next to ``S3P`` / ``S3 partnership`` (any case), or next to
+  ``partnership`` when capitalised (``the Chemicals partnership``, ``partnership on Sport``);
+* a label of several words counts next to those words in any case (``the Mining industry
+  partnership``), or when written as a proper name: first word capitalised and either not at the
+  start of a sentence, line or cell, or with at least two capitalised words (``collaboration with
+  Advanced materials for batteries``, ``Traceability & Big Data``; not ``mining industry`` nor
+  ``Smart grids are...`` at the start of a sentence).
+
+Spelling variants are tolerated: case (as above), accents, ``&``/``and``, hyphens, slashes and
+spaces between words, singular/plural of each word. Labels match whole words only (``Sport`` never
+matches ``transport``). A match inside the name of a body that is not a partnership (``European
+Clean Hydrogen Alliance``, ``Smart Grids Task Force``) or of a platform is dropped, and the
+report's own partnership is never listed.
+
+Source lines: a table row knows its line. An answer knows its first line, and its text joins the
+source lines with ``\\n`` and paragraphs with ``\\n\\n``; when the caller passes the report's
+``source_lines``, each answer line is located exactly by searching the source from the answer's
+first line onwards. Without them the line is estimated by counting line breaks, which is exact
+unless paragraphs are separated by several blank lines (then it may be a few lines early).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from s3graph.model import Answer, Event, Report, WorkingArea
+from s3graph.vocab.registry import PartnershipEntry, Registry, slugify
+
+#: Answers that are never searched: they hold the report's metadata, not prose.
+SKIPPED_ANSWERS: frozenset[str] = frozenset(
+    {"partnership", "reporting_period", "start_date", "webpage"}
+)
+#: Answers holding tables, which are searched row by row and cell by cell instead.
+TABLE_ANSWERS: frozenset[str] = frozenset({"working_areas", "past_events", "planned_events", "sdg"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Evidence that a report mentions another partnership.
+
+    ``text`` is the sentence (free text) or the cell (tables) quoted as evidence, ``section`` the
+    answer key or the table row (``"past_events row 3"``), ``line`` the 1-based source line of the
+    evidence, ``matched`` the words as written in the report.
+    """
+
+    partnership: PartnershipEntry
+    text: str
+    section: str
+    line: int
+    matched: str = ""
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """One partnership label found in a text: the entry, where, and the words as written."""
+
+    partnership: PartnershipEntry
+    start: int
+    end: int
+    matched: str
+
+
+# --------------------------------------------------------------------------------------------------
+# Public functions
+
+
+def find_collaborations(
+    report: Report, registry: Registry, source_lines: Sequence[str] | None = None
+) -> list[Mention]:
+    """Every mention of another partnership in ``report``: free-text answers, then table rows.
+
+    ``source_lines`` (the report's text split by :func:`split_source_lines`) makes the lines of
+    the free-text evidence exact; see the module docstring. One mention is kept per partnership,
+    section and line.
+    """
+    own = registry.lookup(report.partnership)
+    # A partnership the registry does not know is still never listed as its own collaborator.
+    own_slug = own.slug if own is not None else slugify(report.partnership or "")
+    matcher = _matcher_for(registry)
+    mentions: list[Mention] = []
+    seen: set[tuple[str, str, int]] = set()
+    for segment in _segments(report, source_lines):
+        for match in matcher.find(segment.text):
+            if match.partnership.slug == own_slug:
+                continue
+            key = (match.partnership.slug, segment.section, segment.line)
+            if key in seen:
+                continue
+            seen.add(key)
+            evidence = _sentence(segment.text, match.start) if segment.prose else segment.text
+            mentions.append(
+                Mention(match.partnership, evidence, segment.section, segment.line, match.matched)
+            )
+    return mentions
+
+
+def collaboration_names(mentions: Iterable[Mention]) -> list[str]:
+    """The canonical names of the mentioned partnerships, de-duplicated and sorted."""
+    return sorted({m.partnership.name for m in mentions})
+
+
+def find_in_text(text: str, registry: Registry) -> list[TextMatch]:
+    """The partnership labels in one piece of text (a sentence, a line or a table cell).
+
+    The rules of the module docstring apply, with the text's start taken as a sentence start.
+    Nothing is excluded for being the report's own partnership.
+    """
+    return _matcher_for(registry).find(text)
+
+
+def split_source_lines(text: str) -> list[str]:
+    """A report's text as lines numbered like ``grep -n`` (index = line - 1), BOM and CR removed."""
+    text = text.removeprefix("\ufeff")
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Labels to patterns
+
+
+class _Mode(Enum):
+    ACRONYM = "acronym"  # counts as written
+    CONTEXT = "context"  # one common word: needs "partnership" / "S3P" around it
+    PROPER = "proper"  # several words: context, or written as a proper name
+
+
+#: Words that do not count when deciding whether a label is written as a proper name.
+_MINOR_WORDS = frozenset({"and", "for", "through", "in", "of", "the", "on", "to", "4"})
+
+_LABEL_LEAD = re.compile(
+    r"^(?:the\s+)?(?:S3P\s+|S3\s+(?:thematic\s+)?partnership\s+(?:on\s+|for\s+)?)", re.IGNORECASE
+)
+_LABEL_TRAIL = re.compile(r"\s+(?:S3\s+)?(?:thematic\s+)?(?:partnership|S3P)$", re.IGNORECASE)
+
+_SEP = r"(?:\s*[-/]\s*|\s+)"
+_CONJ = r"(?:\s*&\s*|\s+and\s+)"
+
+_STRONG_BEFORE = re.compile(
+    r"(?:\bS3P|\bS3\s+(?:thematic\s+)?partnership(?:\s+(?:on|for|in))?"
+    r"|\bthematic\s+partnership\s+(?:on|for|in))[\s:\-]+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_WEAK_BEFORE = re.compile(r"\bpartnership\s+(?:on|for)\s+(?:the\s+)?$", re.IGNORECASE)
+_STRONG_AFTER = re.compile(
+    r"^\s*\(?\s*(?:S3P\b|S3\s+(?:thematic\s+)?partnerships?\b|thematic\s+partnerships?\b)",
+    re.IGNORECASE,
+)
+_WEAK_AFTER = re.compile(r"^\s*-?\s*partnerships?\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;])\s*(?:[-*\u2022]\s*|\d+[.)]\s*)?[\"'(\[]?\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\-\u2022])")
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u00b4`"), "'")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\t"), " ")
+
+
+def _fold_same_length(text: str) -> str:
+    """Accents removed and dashes, quotes and spaces unified, one character for one character.
+
+    The positions of the folded text are those of the original, so a match can be quoted as
+    written.
+    """
+    text = text.translate(_DASHES).translate(_QUOTES).translate(_SPACES)
+    out = []
+    for char in text:
+        if not char.isascii():
+            base = unicodedata.normalize("NFKD", char)[:1]
+            char = base if base.isascii() and base else char
+        out.append(char)
+    return "".join(out)
+
+
+def _is_acronym(token: str) -> bool:
+    return not any(c.islower() for c in token) and any(c.isupper() for c in token)
+
+
+def _word_pattern(token: str) -> str:
+    """A word of a label, case-sensitive if it is an acronym, in the singular or the plural."""
+    if _is_acronym(token):
+        return f"(?-i:{re.escape(token)})"
+    word = token.lower()
+    if not word.isalpha() or len(word) <= 3:
+        return re.escape(word)
+    if word.endswith("ies"):
+        return re.escape(word[:-3]) + "(?:y|ies)"
+    if word.endswith("y"):
+        return re.escape(word[:-1]) + "(?:y|ies)"
+    if word.endswith("s") and not word.endswith("ss"):
+        return re.escape(word[:-1]) + "s?"
+    return re.escape(word) + "s?"
+
+
+def _label_pattern(label: str) -> tuple[str, _Mode] | None:
+    """The regular expression of a label (context words stripped) and how it must be matched."""
+    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", _fold_same_length(label).strip()))
+    tokens = re.findall(r"[A-Za-z0-9]+|&", core)
+    words = [t for t in tokens if t != "&" and t.lower() != "and"]
+    if not words:
+        return None
+    parts: list[str] = []
+    for i, token in enumerate(tokens):
+        if token == "&" or token.lower() == "and":
+            if parts and i + 1 < len(tokens):
+                parts.append(_CONJ)
+            continue
+        if parts and parts[-1] != _CONJ:
+            parts.append(_SEP)
+        parts.append(_word_pattern(token))
+    body = "".join(parts)
+    if any(_is_acronym(t) and sum(c.isupper() for c in t) >= 2 for t in words):
+        mode = _Mode.ACRONYM
+    elif len(words) == 1:
+        mode = _Mode.CONTEXT
+    else:
+        mode = _Mode.PROPER
+    return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", mode
+
+
+@dataclass(frozen=True)
+class _Label:
+    entry: PartnershipEntry
+    regex: re.Pattern[str]
+    mode: _Mode
+
+
+class _Matcher:
+    """The compiled labels of a registry: partnerships to find, other bodies to block."""
+
+    def __init__(self, registry: Registry) -> None:
+        labels: list[_Label] = []
+        for entry in registry.entries:
+            for label in dict.fromkeys(entry.labels):
+                built = _label_pattern(label)
+                if built is not None:
+                    labels.append(_Label(entry, re.compile(built[0], re.IGNORECASE), built[1]))
+        self.labels = tuple(labels)
+        blockers = []
+        for label in registry.other_labels():
+            built = _label_pattern(label)
+            if built is not None:
+                blockers.append(built[0])
+        self.blocker = re.compile("|".join(blockers), re.IGNORECASE) if blockers else None
+
+    def find(self, text: str) -> list[TextMatch]:
+        folded = _fold_same_length(text)
+        blocked = (
+            [(m.start(), m.end()) for m in self.blocker.finditer(folded)] if self.blocker else []
+        )
+        found: list[TextMatch] = []
+        for label in self.labels:
+            for m in label.regex.finditer(folded):
+                start, end = m.start(), m.end()
+                if any(b0 <= start and end <= b1 for b0, b1 in blocked):
+                    continue
+                if _accepted(label.mode, folded, start, end):
+                    found.append(TextMatch(label.entry, start, end, text[start:end]))
+        # The longest match wins: "Advanced Materials for Batteries" hides "Batteries" in it.
+        kept: list[TextMatch] = []
+        for match in sorted(found, key=lambda t: (t.start - t.end, t.start)):
+            if not any(k.start <= match.start and match.end <= k.end for k in kept):
+                kept.append(match)
+        return sorted(kept, key=lambda t: (t.start, t.partnership.slug))
+
+
+def _accepted(mode: _Mode, text: str, start: int, end: int) -> bool:
+    """Whether a label found at ``text[start:end]`` is strong enough evidence (see module doc)."""
+    if mode is _Mode.ACRONYM:
+        return True
+    before, after, words = text[:start], text[end:], text[start:end]
+    if _STRONG_BEFORE.search(before) or _STRONG_AFTER.match(after):
+        return True
+    weak = bool(_WEAK_BEFORE.search(before) or _WEAK_AFTER.match(after))
+    capital = words[:1].isupper()
+    if mode is _Mode.CONTEXT:
+        return weak and capital
+    if weak:
+        return True
+    if not capital:
+        return False
+    significant = [w for w in re.findall(r"[A-Za-z0-9]+", words) if w.lower() not in _MINOR_WORDS]
+    if sum(w[:1].isupper() for w in significant) >= 2:
+        return True
+    return not _SENTENCE_START.search(before)
+
+
+@lru_cache(maxsize=8)
+def _matcher_for(registry: Registry) -> _Matcher:
+    return _Matcher(registry)
+
+
+# --------------------------------------------------------------------------------------------------
+# The report's text, as segments with their source lines
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    section: str
+    line: int
+    prose: bool  # free text (quote a sentence) or a table cell (quote the cell)
+
+
+def _segments(report: Report, source_lines: Sequence[str] | None) -> Iterator[_Segment]:
+    for answer in report.answers:
+        if answer.key in SKIPPED_ANSWERS or answer.key in TABLE_ANSWERS or not answer.text:
+            continue
+        for text, line in _answer_lines(answer, source_lines):
+            yield _Segment(text, answer.key, line, prose=True)
+    for area in report.working_areas:
+        yield from _row_cells(area, "working_areas")
+    for event in report.past_events:
+        yield from _row_cells(event, "past_events")
+    for event in report.planned_events:
+        yield from _row_cells(event, "planned_events")
+
+
+def _row_cells(row: WorkingArea | Event, table: str) -> Iterator[_Segment]:
+    if isinstance(row, WorkingArea):
+        cells = (row.area, row.region_in_charge, row.involved_regions, row.other_actors)
+    else:
+        cells = (row.event, row.date_text, row.place, row.info)
+    for cell in cells:
+        if cell and cell.strip():
+            yield _Segment(cell.strip(), f"{table} row {row.n}", row.line, prose=False)
+
+
+def _normalise(line: str) -> str:
+    """A line as the parser's answer text holds it: no markup or odd spaces, squashed."""
+    line = line.replace("\ufeff", "").replace("**", "").translate(_SPACES)
+    line = re.sub(r"[\u200b\u200c\u200d\u2060\f\v]", "", line)
+    return " ".join(unicodedata.normalize("NFC", line).split())
+
+
+def _answer_lines(answer: Answer, source_lines: Sequence[str] | None) -> Iterator[tuple[str, int]]:
+    """The non-blank lines of an answer with their source line numbers."""
+    assert answer.text is not None
+    first = answer.answer_line or answer.line
+    cursor = first - 1  # index into source_lines
+    for offset, text in enumerate(answer.text.split("\n")):
+        if not text.strip():
+            continue
+        line = first + offset
+        if source_lines is not None:
+            target = _normalise(text)
+            for index in range(cursor, len(source_lines)):
+                candidate = _normalise(source_lines[index])
+                if candidate == target or (target and target in candidate):
+                    line, cursor = index + 1, index + 1
+                    break
+        yield text, line
+
+
+def _sentence(text: str, position: int) -> str:
+    """The sentence of ``text`` that holds ``position``."""
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        if boundary.start() > position:
+            return text[start : boundary.start()].strip()
+        start = boundary.end()
+    return text[start:].strip()
