@@ -1,0 +1,124 @@
+"""The command line: a thin front door that only calls the core (parse, mapping, store, queries).
+
+Only this package configures logging. Errors the user can fix (``S3GraphError``) are printed
+as one line with their exit code; anything else is a bug (exit 70).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from s3graph import __version__
+from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
+from s3graph.cli.support import Settings
+from s3graph.errors import ReportError, S3GraphError
+from s3graph.namespaces import DEFAULT_BASE
+
+__all__ = ["EXIT_BUG", "examples_dir", "main"]
+
+#: Exit code of an unexpected exception (BSD ``EX_SOFTWARE``).
+EXIT_BUG = 70
+
+EPILOG = """\b
+Exit codes:
+  0   success
+  1   validation violations (reserved)
+  2   bad input or usage: one line "FILE:LINE: expected ..." on stderr
+  3   store problem (locked by another process, not a store, not writable)
+  70  internal error, a bug: please report it (traceback with --verbose)
+"""
+
+BUG_MESSAGE = (
+    "s3graph: internal error ({kind}); this is a bug, please report it"
+    " with the command you ran (run again with --verbose for the traceback)"
+)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record (the CLI runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def _configure_logging(verbose: bool) -> None:
+    logger = logging.getLogger("s3graph")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+class _Group(click.Group):
+    """Turns exceptions into one stderr line and the documented exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except S3GraphError as err:
+            click.echo(" ".join(str(err).splitlines()), err=True)
+            ctx.exit(err.exit_code)
+        except OSError as err:
+            if err.filename is None:
+                raise _bug(ctx, err) from err
+            # A path named on the command line that cannot be read is bad input, not a bug.
+            message = ReportError(str(err.filename), 0, "a readable file", err.strerror)
+            click.echo(str(message), err=True)
+            ctx.exit(message.exit_code)
+        except Exception as err:
+            raise _bug(ctx, err) from err
+
+
+def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
+    click.echo(BUG_MESSAGE.format(kind=type(err).__name__), err=True)
+    if ctx.params.get("verbose"):
+        click.echo("".join(traceback.format_exception(err)), err=True, nl=False)
+    return click.exceptions.Exit(EXIT_BUG)
+
+
+@click.group(
+    "s3graph", cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="PATH",
+    envvar="S3GRAPH_STORE",
+    default="./s3graph-data",
+    show_default=True,
+    show_envvar=True,
+    help="Folder of the on-disk store (created when missing).",
+)
+@click.option(
+    "--base",
+    metavar="IRI",
+    envvar="S3GRAPH_BASE",
+    default=DEFAULT_BASE,
+    show_default=True,
+    show_envvar=True,
+    help="Base of the data IRIs (partnerships, reports, regions, ...).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages (and tracebacks of bugs).")
+@click.version_option(__version__, prog_name="s3graph")
+@click.pass_context
+def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
+    """s3graph: S3 partnership monitoring reports as an RDF knowledge graph."""
+    _configure_logging(verbose)
+    ctx.obj = Settings(store=store, base=base, verbose=verbose)
+
+
+for _command in (parse, ingest, query, stats):
+    main.add_command(_command)

@@ -1,0 +1,172 @@
+"""The commands: each parses its arguments, calls the core and prints the result."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from s3graph.cli.support import Settings, echo_warnings, open_store, progress_bar
+
+# -- parse ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "ttl"]),
+    default="json",
+    show_default=True,
+    help="json: the corpus contract layout; ttl: the report's RDF graph as Turtle.",
+)
+@click.pass_obj
+def parse(settings: Settings, file: Path, fmt: str) -> None:
+    """Parse one report FILE and print it (warnings go to stderr as FILE:LINE: warning: ...)."""
+    from s3graph.parse import parse_file
+
+    report = parse_file(file)
+    echo_warnings(str(file), report.warnings)
+    if fmt == "json":
+        from s3graph.contract import to_contract
+
+        click.echo(json.dumps(to_contract(report), ensure_ascii=False, indent=2))
+    else:
+        from s3graph.mapping import to_graph
+        from s3graph.namespaces import PREFIXES
+
+        graph = to_graph(report, base=settings.base, ingested_at=datetime.now(UTC))
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        click.echo(graph.serialize(format="turtle"), nl=False)
+
+
+# -- ingest --------------------------------------------------------------------------------------
+
+
+def examples_dir() -> Path:
+    """The folder of example reports bundled with the package."""
+    return Path(str(resources.files("s3graph") / "examples"))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="FILE|DIR...", type=click.Path(path_type=Path))
+@click.option(
+    "--examples", is_flag=True, help="Also ingest the example reports bundled with s3graph."
+)
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], examples: bool) -> None:
+    """Parse report files (and every *.txt of DIRs) into the store, all or nothing.
+
+    Re-ingesting a report replaces its named graph, so ingesting twice changes nothing.
+    """
+    from s3graph import ingest as core
+    from s3graph.mapping import to_graph
+    from s3graph.parse import parse_file
+
+    sources = [*paths, *([examples_dir()] if examples else [])]
+    if not sources:
+        raise click.UsageError("give at least one FILE or DIR, or --examples")
+    files = core.collect_files(sources)
+    with open_store(settings) as store, progress_bar(len(files)) as advance:
+        summary = core.ingest(
+            store,
+            sources,
+            base=settings.base,
+            parse=parse_file,
+            map_report=to_graph,
+            progress=advance,
+        )
+    for path, warning in summary.warnings:
+        echo_warnings(str(path), [warning])
+    click.echo(
+        f"ingested {summary.files} files: {summary.triples} triples, "
+        f"{len(summary.warnings)} warnings"
+    )
+
+
+# -- query ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("name", required=False, metavar="NAME|FILE.rq")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Value of a parameter the query declares (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format of the results.",
+)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.pass_obj
+def query(
+    settings: Settings, name: str | None, params: tuple[str, ...], fmt: str, list_: bool
+) -> None:
+    """Run a named query (see --list) or a SPARQL FILE.rq against the store."""
+    from s3graph import queries
+
+    if list_:
+        for named in queries.list_queries():
+            declared = ", ".join(_param_name(p) for p in named.parameters) or "-"
+            click.echo(f"{named.name}\t{named.title}\tparameters: {declared}")
+        return
+    if name is None:
+        raise click.UsageError("give a query NAME or FILE.rq, or --list")
+    bindings = dict(_split_param(p) for p in params)
+    named = queries.load_query(name)
+    with open_store(settings) as store:
+        result = queries.run_query(store, named, bindings, base=settings.base)
+    formatter = {
+        "table": queries.format_table,
+        "csv": queries.format_csv,
+        "json": queries.format_json,
+    }
+    click.echo(formatter[fmt](result), nl=False)
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"expected NAME=VALUE, found {text!r}", param_hint="--param")
+    return name.strip(), value
+
+
+def _param_name(parameter: object) -> str:
+    return str(getattr(parameter, "name", parameter))
+
+
+# -- stats ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.pass_obj
+def stats(settings: Settings) -> None:
+    """Count quads and named graphs (and reports, partnerships, regions) in the store."""
+    from s3graph import queries
+    from s3graph.errors import QueryError
+
+    with open_store(settings) as store:
+        lines = [("quads", store.count()), ("named graphs", store.graph_count())]
+        try:
+            named = queries.load_query("stats")
+        except QueryError:
+            named = None  # the named query is optional: fall back on the store's own counts
+        if named is not None:
+            result = queries.run_query(store, named, {}, base=settings.base)
+            for row in result.rows[:1]:
+                lines.extend(zip(result.columns, row, strict=True))
+    for label, value in lines:
+        click.echo(f"{label}: {value}")

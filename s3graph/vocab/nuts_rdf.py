@@ -1,0 +1,390 @@
+"""NUTS regions as SKOS: one named graph per NUTS version, and a reader of SKOS NUTS files.
+
+IRIs are those of the EU Publications Office: ``http://data.europa.eu/nuts/code/{CODE}`` for a
+region (one IRI per code, shared by every version that has the code) and
+``http://data.europa.eu/nuts/scheme/{YEAR}`` for a version. Each version's triples go to the
+named graph of its scheme, so a concept has one ``skos:prefLabel`` per graph even where the
+label changed between versions.
+
+Level: ``s3g:nutsLevel`` with an ``xsd:integer``. The Publications Office's
+``http://data.europa.eu/nuts/level`` is queried with a plain string (``"0"``) in public code,
+and other users give it IRI values; reusing it with integers would put two differently typed
+values on one property in a store holding both, where ``FILTER(?level = 0)`` and ``"0"`` each
+miss half. :func:`read_nuts_skos` accepts either property.
+
+Labels: the native label is ``skos:prefLabel``, language-tagged only where the language is
+certain (see :func:`label_language`); the Latin-script label is ``skos:altLabel`` when it differs,
+tagged ``el-Latn``, ``bg-Latn`` or ``mk-Latn`` for the transliterations Eurostat publishes.
+
+Changes between versions (:class:`NutsChange`) become direct ``dcterms:isReplacedBy`` /
+``dcterms:replaces`` links when the code changed and the old code is gone from the new version,
+plus one ``s3g:NutsChange`` node per relation carrying its kind (no blank nodes).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+from rdflib.util import guess_format
+
+from s3graph.namespaces import DEFAULT_BASE, NUTS_CODE, S3G
+from s3graph.vocab.fetch import VocabFileError
+from s3graph.vocab.nuts_index import NutsChange, NutsRegion
+
+#: The Publications Office's NUTS concept scheme (all versions).
+NUTS = URIRef("http://data.europa.eu/nuts")
+#: Prefix of the per-version scheme IRIs.
+NUTS_SCHEME_PREFIX = "http://data.europa.eu/nuts/scheme/"
+#: The Publications Office's level property (read, not written; see the module docstring).
+PO_NUTS_LEVEL = URIRef("http://data.europa.eu/nuts/level")
+#: Prefix of the change nodes.
+NUTS_CHANGE_PREFIX = f"{DEFAULT_BASE}nuts-change/"
+
+# Countries whose Latin-script NUTS labels are all in one language. Left out on purpose:
+# BE, CH, FI, LU, MT (bilingual labels), ES (Catalan, Valencian, Basque, Galician names),
+# IE (Irish/English), UK (Gaelic and Welsh names), NO (Sámi and Kven names), XK, ME, RS, and
+# Latin labels of EL/CY/BG/MK. Labels holding a "/" (two names) are never tagged.
+_LATIN_LANGUAGE: dict[str, str] = {
+    "AL": "sq", "AT": "de", "CZ": "cs", "DE": "de", "DK": "da", "EE": "et", "FR": "fr",
+    "HR": "hr", "HU": "hu", "IS": "is", "IT": "it", "LI": "de", "LT": "lt", "LV": "lv",
+    "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk",
+    "TR": "tr",
+}  # fmt: skip
+_GREEK_LANGUAGE: dict[str, str] = {"EL": "el", "CY": "el"}
+# ME (Montenegrin or Serbian?) and RS (whose "Latin" labels are partly English) stay untagged.
+_CYRILLIC_LANGUAGE: dict[str, str] = {"BG": "bg", "MK": "mk"}
+
+_SCHEME_RE = re.compile(r"^https?://data\.europa\.eu/nuts/scheme/(\d{4})/?$")
+_CODE_RE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+
+
+def scheme_iri(version: int) -> URIRef:
+    """The Publications Office scheme IRI of a NUTS version (also our named graph)."""
+    return URIRef(f"{NUTS_SCHEME_PREFIX}{version}")
+
+
+def concept_iri(code: str) -> URIRef:
+    """The Publications Office concept IRI of a NUTS code."""
+    return NUTS_CODE[code]
+
+
+def change_iri(change: NutsChange) -> URIRef:
+    """``{base}nuts-change/{from_version}-{from_code}-{to_version}-{to_code}`` (``none`` if absent).
+
+    NUTS codes are upper case, so the lower-case ``none`` never clashes with a code.
+    """
+    parts = (change.from_version, change.from_code, change.to_version, change.to_code)
+    return URIRef(
+        NUTS_CHANGE_PREFIX + "-".join("none" if p in (None, "") else str(p) for p in parts)
+    )
+
+
+def _script(text: str) -> str:
+    """``greek``, ``cyrillic``, ``mixed`` (both) or ``latin`` (neither)."""
+    greek = any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in text)
+    cyrillic = any("\u0400" <= ch <= "\u052f" for ch in text)
+    if greek and cyrillic:
+        return "mixed"
+    return "greek" if greek else "cyrillic" if cyrillic else "latin"
+
+
+def _is_extra_regio(label: str) -> bool:
+    return "extra-regio" in label.lower()
+
+
+def label_language(country: str, label: str) -> str | None:
+    """The language tag of a native NUTS label, or None when it is not certain.
+
+    Greek-script labels of EL and CY are ``el``; Cyrillic labels of BG and MK are ``bg``/``mk``;
+    Latin-script labels are tagged only for countries in a fixed list of one-language countries,
+    and never when the label holds two names (``/``) or is an "Extra-Regio" label.
+    """
+    if _is_extra_regio(label):
+        return None
+    script = _script(label)
+    if script == "greek":
+        return _GREEK_LANGUAGE.get(country)
+    if script == "cyrillic":
+        return _CYRILLIC_LANGUAGE.get(country)
+    if script == "latin" and "/" not in label:
+        return _LATIN_LANGUAGE.get(country)
+    return None
+
+
+def latin_label_language(country: str, label: str) -> str | None:
+    """The tag of the Latin-script label of a Greek or Cyrillic one (``el-Latn``...), or None."""
+    native = label_language(country, label)
+    if native is not None and _script(label) in ("greek", "cyrillic"):
+        return f"{native}-Latn"
+    return None
+
+
+def _literal(text: str, lang: str | None) -> Literal:
+    return Literal(text, lang=lang) if lang else Literal(text)
+
+
+def _new_graph(version: int) -> Graph:
+    graph = Graph(identifier=scheme_iri(version))
+    for prefix, namespace in (
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+        ("s3g", S3G),
+        ("nuts", NUTS_CODE),
+    ):
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def _add_region(graph: Graph, region: NutsRegion, scheme: URIRef) -> None:
+    concept = concept_iri(region.code)
+    label = region.label.strip()
+    latin = (region.label_latin or "").strip()
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, SKOS.inScheme, scheme))
+    graph.add((concept, SKOS.notation, Literal(region.code)))
+    graph.add((concept, SKOS.prefLabel, _literal(label, label_language(region.country, label))))
+    if latin and latin != label:
+        graph.add(
+            (concept, SKOS.altLabel, _literal(latin, latin_label_language(region.country, label)))
+        )
+    graph.add((concept, S3G.nutsLevel, Literal(region.level, datatype=XSD.integer)))
+    graph.add((concept, S3G.country, Literal(region.country)))
+    if region.parent:
+        parent = concept_iri(region.parent)
+        graph.add((concept, SKOS.broader, parent))
+        graph.add((parent, SKOS.narrower, concept))
+    if region.level == 0:
+        graph.add((concept, SKOS.topConceptOf, scheme))
+        graph.add((scheme, SKOS.hasTopConcept, concept))
+
+
+def _add_change(graph: Graph, change: NutsChange, current_codes: set[str]) -> None:
+    node = change_iri(change)
+    graph.add((node, RDF.type, S3G.NutsChange))
+    graph.add((node, S3G.changeKind, Literal(change.change)))
+    old = concept_iri(change.from_code) if change.from_code else None
+    new = concept_iri(change.to_code) if change.to_code else None
+    if old is not None:
+        graph.add((node, S3G.fromRegion, old))
+    if new is not None:
+        graph.add((node, S3G.toRegion, new))
+    if change.from_version is not None:
+        graph.add((node, S3G.fromScheme, scheme_iri(change.from_version)))
+    if change.to_version is not None:
+        graph.add((node, S3G.toScheme, scheme_iri(change.to_version)))
+    graph.add(
+        (
+            node,
+            RDFS.label,
+            Literal(
+                f"{change.from_code or '-'} ({change.from_version}) -> "
+                f"{change.to_code or '-'} ({change.to_version}): {change.change}"
+            ),
+        )
+    )
+    if (
+        old is not None
+        and new is not None
+        and change.from_code != change.to_code
+        and change.from_code not in current_codes
+    ):
+        graph.add((old, DCTERMS.isReplacedBy, new))
+        graph.add((new, DCTERMS.replaces, old))
+
+
+def _change_version(change: NutsChange) -> int | None:
+    return change.to_version if change.to_version is not None else change.from_version
+
+
+def nuts_graph(
+    regions: Iterable[NutsRegion], version: int, changes: Iterable[NutsChange] = ()
+) -> Graph:
+    """The SKOS graph of one NUTS version, identified by its scheme IRI.
+
+    ``changes`` may hold every transition: only those leading into ``version`` are used (the
+    change 2010 -> 2013 belongs to the NUTS 2013 graph). Raises ValueError when a region is of
+    another version or a code is repeated.
+    """
+    scheme = scheme_iri(version)
+    graph = _new_graph(version)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal(f"NUTS {version}", lang="en")))
+    graph.add((scheme, RDFS.label, Literal(f"NUTS {version}", lang="en")))
+    graph.add((scheme, OWL.versionInfo, Literal(str(version))))
+    graph.add((scheme, DCTERMS.isVersionOf, NUTS))
+    codes: set[str] = set()
+    for region in regions:
+        if region.version != version:
+            raise ValueError(f"{region.code} is a NUTS {region.version} region, not {version}")
+        if region.code in codes:
+            raise ValueError(f"NUTS {version} lists {region.code} twice")
+        codes.add(region.code)
+        _add_region(graph, region, scheme)
+    for change in changes:
+        if _change_version(change) == version:
+            _add_change(graph, change, codes)
+    return graph
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading SKOS NUTS files
+
+
+def _code_of(node: Node, graph: Graph) -> str | None:
+    for notation in graph.objects(node, SKOS.notation):
+        if isinstance(notation, Literal) and _CODE_RE.match(str(notation).strip()):
+            return str(notation).strip()
+    text = str(node)
+    if isinstance(node, URIRef) and text.startswith(str(NUTS_CODE)):
+        tail = text[len(str(NUTS_CODE)) :].strip("/")
+        if _CODE_RE.match(tail):
+            return tail
+    return None
+
+
+def _strip_code(label: str, code: str) -> str:
+    """``"FI1D7 Lappi"`` -> ``"Lappi"`` (the Publications Office's literal forms carry the code)."""
+    text = label.strip()
+    for sep in (" - ", " ", "\u00a0"):
+        if text.startswith(code + sep) and len(text) > len(code) + len(sep):
+            return text[len(code) + len(sep) :].strip()
+    return text
+
+
+def _pick_label(literals: list[Literal], country: str) -> Literal | None:
+    preferred = {
+        _LATIN_LANGUAGE.get(country),
+        _GREEK_LANGUAGE.get(country),
+        _CYRILLIC_LANGUAGE.get(country),
+    } - {None}
+
+    def rank(lit: Literal) -> tuple[int, str, str]:
+        lang = (lit.language or "").lower()
+        order = 0 if not lang else 1 if lang in preferred else 2
+        return (order, lang, str(lit))
+
+    return min(literals, key=rank) if literals else None
+
+
+def _latin_of(label: str, alt: list[Literal]) -> str:
+    tagged = sorted(str(a) for a in alt if (a.language or "").lower().endswith("-latn"))
+    if tagged:
+        return tagged[0]
+    if _script(label) != "latin":
+        latin = sorted(str(a) for a in alt if _script(str(a)) == "latin")
+        if latin:
+            return latin[0]
+    return label
+
+
+def _level_of(node: Node, graph: Graph, code: str) -> int:
+    for prop in (S3G.nutsLevel, PO_NUTS_LEVEL):
+        for value in graph.objects(node, prop):
+            match = re.search(r"(\d)/?$", str(value).strip())
+            if match:
+                return int(match.group(1))
+    return len(code) - 2
+
+
+def _parent_of(node: Node, graph: Graph, code: str) -> str | None:
+    codes = [c for c in (_code_of(b, graph) for b in graph.objects(node, SKOS.broader)) if c]
+    prefixes = [c for c in codes if code.startswith(c) and c != code]
+    if prefixes:
+        return max(prefixes, key=len)
+    return sorted(codes)[0] if codes else None
+
+
+def _regions_in(graph: Graph, wanted: int | None) -> Iterator[NutsRegion]:
+    for node, scheme in graph.subject_objects(SKOS.inScheme):
+        match = _SCHEME_RE.match(str(scheme))
+        if not match or (wanted is not None and int(match.group(1)) != wanted):
+            continue
+        code = _code_of(node, graph)
+        if code is None:
+            continue
+        countries = [str(c) for c in graph.objects(node, S3G.country)]
+        country = countries[0] if countries else code[:2]
+        label_lit = _pick_label(
+            [lit for lit in graph.objects(node, SKOS.prefLabel) if isinstance(lit, Literal)],
+            country,
+        )
+        label = _strip_code(str(label_lit), code) if label_lit is not None else code
+        alt = [lit for lit in graph.objects(node, SKOS.altLabel) if isinstance(lit, Literal)]
+        level = _level_of(node, graph, code)
+        yield NutsRegion(
+            code=code,
+            level=level,
+            country=country,
+            label=label,
+            label_latin=_strip_code(_latin_of(label, alt), code),
+            parent=None if level == 0 else _parent_of(node, graph, code),
+            version=int(match.group(1)),
+        )
+
+
+_QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
+
+
+def _parse_graphs(source: Path, fmt: str) -> list[Graph]:
+    """The graphs of an RDF file: one for triple formats, each named graph for quad formats."""
+    if fmt not in _QUAD_FORMATS:
+        return [Graph().parse(source=str(source), format=fmt)]
+    dataset = Dataset(default_union=False)
+    with warnings.catch_warnings():
+        # rdflib 7.6's own Dataset.parse and TriG parser use its deprecated ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(source=str(source), format=fmt)
+    return list(dataset.graphs())
+
+
+def read_nuts_skos(path: str | Path, version: int | None = None) -> list[NutsRegion]:
+    """The NUTS regions of a SKOS file (Turtle, RDF/XML, N-Triples, TriG, N-Quads...).
+
+    A concept is a region of version ``YEAR`` when it is ``skos:inScheme`` the scheme
+    ``http://data.europa.eu/nuts/scheme/YEAR``; its code is its ``skos:notation`` (or the end of
+    its ``…/nuts/code/`` IRI). In TriG/N-Quads each named graph is read on its own, so files
+    holding one graph per version (as :func:`nuts_graph` makes) keep each version's labels.
+    Pass ``version`` to keep one version. Returns the regions sorted by version and code.
+    """
+    source = Path(path)
+    fmt = guess_format(str(source)) or "turtle"
+    try:
+        graphs = _parse_graphs(source, fmt)
+    except FileNotFoundError as exc:
+        raise VocabFileError(source, "an existing SKOS file of NUTS regions") from exc
+    except Exception as exc:  # rdflib raises many parser-specific errors
+        raise VocabFileError(
+            source, f"a SKOS file of NUTS regions in {fmt} ({type(exc).__name__}: {exc})"
+        ) from exc
+    found: dict[tuple[int, str], NutsRegion] = {}
+    for graph in graphs:
+        for region in _regions_in(graph, version):
+            found.setdefault((region.version, region.code), region)
+    if not found:
+        what = f"NUTS {version} concepts" if version is not None else "NUTS concepts"
+        raise VocabFileError(
+            source, f"{what} (skos:inScheme <{NUTS_SCHEME_PREFIX}YEAR> with a skos:notation)"
+        )
+    return [found[key] for key in sorted(found)]
+
+
+__all__ = [
+    "NUTS",
+    "NUTS_CHANGE_PREFIX",
+    "NUTS_SCHEME_PREFIX",
+    "PO_NUTS_LEVEL",
+    "change_iri",
+    "concept_iri",
+    "label_language",
+    "latin_label_language",
+    "nuts_graph",
+    "read_nuts_skos",
+    "scheme_iri",
+]

@@ -1,0 +1,113 @@
+"""The UN Sustainable Development Goals as SKOS.
+
+The 17 goals (IRI, notation, short English title) are always available offline from
+``sdg-goals.ttl``, a file written by the s3graph authors. The UN's full SKOS file (targets,
+indicators, titles in several languages) is loaded with :func:`load_sdg_kos` once fetched from
+:func:`s3graph.vocab.sources.sdg_kos_url` or given by the user.
+
+The UN's IRIs are ``http://``; some consumers write ``https://metadata.un.org/sdg/7`` or add a
+trailing slash. :func:`normalise_sdg_iri` maps those to the stored form.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+from rdflib.util import guess_format
+
+from s3graph.namespaces import SDG
+from s3graph.vocab.fetch import VocabFileError
+
+#: The UN SDG concept scheme, also the identifier of the SDG graph.
+SDG_SCHEME = URIRef("http://metadata.un.org/sdg")
+#: The UN SDG ontology (``sdgo:Goal``, ``sdgo:Target``, ``sdgo:Indicator``...).
+SDGO = "http://metadata.un.org/sdg/ontology#"
+#: Number of goals.
+GOAL_COUNT = 17
+
+_GOALS_FILE = "sdg-goals.ttl"
+_SDG_IRI_RE = re.compile(
+    r"^https?://metadata\.un\.org/sdg(?:/(?P<local>[^?#]*))?(?:[?#].*)?$", re.IGNORECASE
+)
+
+
+def goal_iri(number: int) -> URIRef:
+    """``http://metadata.un.org/sdg/{n}`` for goal ``n`` (1-17)."""
+    if not 1 <= number <= GOAL_COUNT:
+        raise ValueError(f"there is no SDG {number}: goals are numbered 1 to {GOAL_COUNT}")
+    return SDG[str(number)]
+
+
+def normalise_sdg_iri(iri: str) -> str:
+    """The stored form of a UN SDG IRI: ``http://``, no trailing slash, no query or fragment.
+
+    >>> normalise_sdg_iri("https://metadata.un.org/sdg/7/")
+    'http://metadata.un.org/sdg/7'
+    >>> normalise_sdg_iri("https://metadata.un.org/sdg/?lang=en")
+    'http://metadata.un.org/sdg'
+
+    Raises ValueError for an IRI outside ``metadata.un.org/sdg``.
+    """
+    text = iri.strip().strip("<>")
+    match = _SDG_IRI_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a UN SDG IRI (http://metadata.un.org/sdg/...): {iri!r}")
+    local = (match.group("local") or "").strip("/")
+    return f"{SDG_SCHEME}/{local}" if local else str(SDG_SCHEME)
+
+
+def _new_graph() -> Graph:
+    graph = Graph(identifier=SDG_SCHEME)
+    graph.bind("sdg", SDG)
+    graph.bind("sdgo", SDGO)
+    graph.bind("skos", SKOS)
+    return graph
+
+
+def sdg_graph() -> Graph:
+    """A fresh graph of the 17 goals (identifier ``http://metadata.un.org/sdg``), no network."""
+    graph = _new_graph()
+    text = resources.files(__package__).joinpath(_GOALS_FILE).read_text(encoding="utf-8")
+    graph.parse(data=text, format="turtle")
+    return graph
+
+
+def load_sdg_kos(path: str | Path) -> Graph:
+    """The UN SDG KOS file (``sdg-kos-goals-targets-indicators.ttl`` or similar) as a graph.
+
+    The graph has the identifier ``http://metadata.un.org/sdg``, like :func:`sdg_graph`, so it
+    replaces the offline goals in a store. Raises :class:`VocabFileError` when the file cannot
+    be parsed or holds no ``sdgo:Goal`` (not the UN file).
+    """
+    source = Path(path)
+    fmt = guess_format(str(source)) or "turtle"
+    graph = _new_graph()
+    try:
+        graph.parse(source=str(source), format=fmt)
+    except FileNotFoundError as exc:
+        raise VocabFileError(source, "an existing UN SDG SKOS file") from exc
+    except Exception as exc:  # rdflib raises many parser-specific errors
+        raise VocabFileError(
+            source, f"the UN SDG SKOS file in {fmt} ({type(exc).__name__}: {exc})"
+        ) from exc
+    goals = set(graph.subjects(RDF.type, URIRef(SDGO + "Goal")))
+    if not goals:
+        raise VocabFileError(
+            source, f"the UN SDG SKOS file, with goals typed <{SDGO}Goal>; found no goal"
+        )
+    return graph
+
+
+__all__ = [
+    "GOAL_COUNT",
+    "SDGO",
+    "SDG_SCHEME",
+    "goal_iri",
+    "load_sdg_kos",
+    "normalise_sdg_iri",
+    "sdg_graph",
+]
