@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from s3graph.linking.links import ReportLinks
 from s3graph.model import Event, RegionMention, Report, WorkingArea
 
 
@@ -44,8 +45,12 @@ def _event(e: Event) -> dict[str, Any]:
     }
 
 
-def to_contract(report: Report) -> dict[str, Any]:
-    """The report as the corpus contract's JSON object (plus s3graph's own keys)."""
+def to_contract(report: Report, links: ReportLinks | None = None) -> dict[str, Any]:
+    """The report as the corpus contract's JSON object (plus s3graph's own keys).
+
+    ``links`` (see ``s3graph.linking.links``) fills ``collaborations`` and the region issues of
+    ``known_issues``; without it both stay empty.
+    """
     period = report.reporting_period
     summary = report.answer("executive_summary")
     interested = report.answer("interested_entities")
@@ -66,9 +71,10 @@ def to_contract(report: Report) -> dict[str, Any]:
         "past_events": [_event(e) for e in report.past_events],
         "planned_events": [_event(e) for e in report.planned_events],
         "sdg": {str(a.goal): a.rating for a in report.sdg},
-        "collaborations": list(report.collaborations),
+        "collaborations": links.collaborations if links else [],
         "missing_mandatory": list(report.missing_mandatory),
-        "known_issues": [],
+        "known_issues": links.known_issues() if links else [],
+        "partnership_registry": _registry_entry(links),
         "executive_summary": summary.text if summary else None,
         "interested_entities": interested.text if interested else None,
         "answers": {
@@ -94,3 +100,10 @@ def to_contract(report: Report) -> dict[str, Any]:
             "bytes": report.source.size,
         },
     }
+
+
+def _registry_entry(links: ReportLinks | None) -> dict[str, Any] | None:
+    if links is None or links.partnership is None:
+        return None
+    entry = links.partnership
+    return {"name": entry.name, "slug": entry.slug, "curated": entry.curated}

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from s3graph.cli.support import Settings, echo_warnings, open_store, progress_bar
+from s3graph.cli.support import (
+    Settings,
+    echo_warnings,
+    load_linker,
+    nuts_option,
+    open_store,
+    progress_bar,
+    source_lines,
+)
 
 # -- parse ---------------------------------------------------------------------------------------
 
@@ -24,22 +32,28 @@ from s3graph.cli.support import Settings, echo_warnings, open_store, progress_ba
     show_default=True,
     help="json: the corpus contract layout; ttl: the report's RDF graph as Turtle.",
 )
+@nuts_option
 @click.pass_obj
-def parse(settings: Settings, file: Path, fmt: str) -> None:
-    """Parse one report FILE and print it (warnings go to stderr as FILE:LINE: warning: ...)."""
+def parse(settings: Settings, file: Path, fmt: str, nuts_dir: Path | None) -> None:
+    """Parse one report FILE and print it (warnings go to stderr as FILE:LINE: warning: ...).
+
+    Region mentions are judged against NUTS (--nuts, or the versions loaded in the store) and
+    mentions of other partnerships are listed as collaborations.
+    """
     from s3graph.parse import parse_file
 
     report = parse_file(file)
     echo_warnings(str(file), report.warnings)
+    links = load_linker(settings, nuts_dir).link(report, source_lines(file))
     if fmt == "json":
         from s3graph.contract import to_contract
 
-        click.echo(json.dumps(to_contract(report), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_contract(report, links), ensure_ascii=False, indent=2))
     else:
-        from s3graph.mapping import to_graph
+        from s3graph.mapping.links import to_linked_graph
         from s3graph.namespaces import PREFIXES
 
-        graph = to_graph(report, base=settings.base, ingested_at=datetime.now(UTC))
+        graph = to_linked_graph(report, links, base=settings.base, ingested_at=datetime.now(UTC))
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True, replace=True)
         click.echo(graph.serialize(format="turtle"), nl=False)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from s3graph.linking.links import Linker
     from s3graph.model import ParseWarning
     from s3graph.store import Store
+    from s3graph.vocab.nuts_index import NutsIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +48,47 @@ def echo_warnings(path: str, warnings: Sequence[ParseWarning]) -> None:
     """Parse warnings on stderr, one ``FILE:LINE: warning: message`` line each."""
     for warning in warnings:
         click.echo(f"{path}:{warning.line}: warning: {warning.message}", err=True)
+
+
+def nuts_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--nuts DIR``: judge regions against the NUTS CSV files of a folder the user names."""
+    return click.option(
+        "--nuts",
+        "nuts_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of NUTS files (nuts-YYYY.csv, nuts-changes.csv) to judge regions against; "
+        "default: the NUTS versions loaded into the store with 's3graph vocab'.",
+    )(command)
+
+
+def load_linker(settings: Settings, nuts_dir: Path | None) -> Linker:
+    """The linking reference data: registry, English names and the NUTS index to judge with.
+
+    The NUTS classification comes from ``--nuts DIR`` when given, else from the store (what
+    ``s3graph vocab fetch|load`` put there); without either, regions are not judged.
+    """
+    from s3graph.linking.links import Linker
+
+    if nuts_dir is not None:
+        from s3graph.vocab.nuts_csv import load_reference_dir
+
+        return Linker.load(load_reference_dir(nuts_dir))
+    return Linker.load(_index_from_store(settings))
+
+
+def _index_from_store(settings: Settings) -> NutsIndex | None:
+    if not settings.store.exists():
+        return None
+    from s3graph.store import Store
+    from s3graph.vocab.loading import nuts_index_from_store
+
+    with Store.open(settings.store, read_only=True) as store:
+        return nuts_index_from_store(store)
+
+
+def source_lines(path: Path) -> list[str]:
+    """The lines of a report as the user's editor numbers them (for exact evidence lines)."""
+    from s3graph.linking.collaborations import split_source_lines
+
+    return split_source_lines(path.read_bytes().decode("utf-8-sig", errors="replace"))

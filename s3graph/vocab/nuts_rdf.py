@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -233,6 +233,29 @@ def nuts_graph(
     return graph
 
 
+#: The named graph holding the change table when it is loaded on its own (``nuts-changes.csv``).
+NUTS_CHANGES_GRAPH = URIRef("http://data.europa.eu/nuts/changes")
+
+
+def nuts_changes_graph(
+    changes: Iterable[NutsChange], codes_by_version: Mapping[int, Collection[str]]
+) -> Graph:
+    """The ``s3g:NutsChange`` nodes of every change, in the graph :data:`NUTS_CHANGES_GRAPH`.
+
+    ``codes_by_version`` holds the codes of each version (the versions loaded, or what is known
+    of them): ``dcterms:isReplacedBy`` / ``dcterms:replaces`` links are made, as in
+    :func:`nuts_graph`, only when the old code is gone from the version the change leads to.
+    """
+    graph = Graph(identifier=NUTS_CHANGES_GRAPH)
+    for prefix, namespace in (("dcterms", DCTERMS), ("s3g", S3G), ("nuts", NUTS_CODE)):
+        graph.bind(prefix, namespace)
+    for change in changes:
+        version = _change_version(change)
+        current = codes_by_version.get(version, ()) if version is not None else ()
+        _add_change(graph, change, set(current))
+    return graph
+
+
 # --------------------------------------------------------------------------------------------------
 # Reading SKOS NUTS files
 
@@ -377,6 +400,7 @@ def read_nuts_skos(path: str | Path, version: int | None = None) -> list[NutsReg
 
 __all__ = [
     "NUTS",
+    "NUTS_CHANGES_GRAPH",
     "NUTS_CHANGE_PREFIX",
     "NUTS_SCHEME_PREFIX",
     "PO_NUTS_LEVEL",
@@ -384,6 +408,7 @@ __all__ = [
     "concept_iri",
     "label_language",
     "latin_label_language",
+    "nuts_changes_graph",
     "nuts_graph",
     "read_nuts_skos",
     "scheme_iri",

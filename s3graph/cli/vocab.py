@@ -1,0 +1,125 @@
+"""``s3graph vocab``: download or load the reference vocabularies (NUTS, SDGs, Wikidata names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from s3graph.cli.support import Settings, open_store
+
+NUTS_VERSION_CHOICES = ("2010", "2013", "2016", "2021", "2024", "all")
+
+VOCAB_EPILOG = """\b
+Examples:
+  s3graph vocab fetch nuts --version 2016
+  s3graph vocab load nuts-2021.csv
+  s3graph vocab load NUTS_AT_2024.csv --version 2024
+  s3graph vocab list
+
+\b
+Exit codes (besides those of s3graph --help):
+  2   the file is not a vocabulary s3graph reads: one line "FILE:LINE: expected ..."
+  4   a download failed and nothing is cached for it (FetchError)
+
+\b
+Environment variables:
+  S3GRAPH_CACHE              download cache (default ~/.cache/s3graph)
+  S3GRAPH_NUTS_BASE          Eurostat GISCO NUTS base URL
+  S3GRAPH_SDG_URL            UN SDG KOS Turtle URL
+  S3GRAPH_WIKIDATA_ENDPOINT  Wikidata SPARQL endpoint
+"""
+
+
+@click.group(epilog=VOCAB_EPILOG)
+def vocab() -> None:
+    """Download or load reference vocabularies (NUTS, UN SDGs) into the store.
+
+    Each vocabulary is a named graph: one per NUTS version, one for the NUTS changes, one for
+    the SDGs. Loading again replaces the graph. Downloads are cached ($S3GRAPH_CACHE).
+    """
+
+
+@vocab.group()
+def fetch() -> None:
+    """Download a vocabulary (cached, revalidated) and load it into the store."""
+
+
+@fetch.command("nuts")
+@click.option(
+    "--version",
+    "version",
+    type=click.Choice(NUTS_VERSION_CHOICES),
+    default="all",
+    show_default=True,
+    help="NUTS version to download from Eurostat GISCO ($S3GRAPH_NUTS_BASE).",
+)
+@click.pass_obj
+def fetch_nuts(settings: Settings, version: str) -> None:
+    """Download the NUTS regions of one version, or of all versions, into the store."""
+    from s3graph.vocab import loading
+    from s3graph.vocab.sources import NUTS_VERSIONS
+
+    versions = NUTS_VERSIONS if version == "all" else (int(version),)
+    with open_store(settings) as store:
+        summaries = loading.fetch_nuts(store, versions)
+    for summary in summaries:
+        _echo_lines(summary.lines())
+
+
+@fetch.command("sdg")
+@click.pass_obj
+def fetch_sdg(settings: Settings) -> None:
+    """Download the UN SDG goals, targets and indicators ($S3GRAPH_SDG_URL) into the store."""
+    from s3graph.vocab import loading
+
+    with open_store(settings) as store:
+        summary = loading.fetch_sdg(store)
+    _echo_lines(summary.lines())
+
+
+@fetch.command("wikidata-names")
+def fetch_wikidata_names() -> None:
+    """Download English names of NUTS regions from Wikidata into the cache (not the store)."""
+    from s3graph.vocab import loading
+
+    click.echo(loading.fetch_wikidata_names().line())
+
+
+@vocab.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1990, 2100),
+    metavar="YEAR",
+    help="NUTS version of a region CSV whose name does not say it (nuts-2016.csv does).",
+)
+@click.pass_obj
+def load(settings: Settings, file: Path, version: int | None) -> None:
+    """Load a vocabulary FILE: NUTS CSV (reference or GISCO layout), changes CSV, SKOS, UN SDGs."""
+    from s3graph.vocab import loading
+
+    with open_store(settings) as store:
+        summary = loading.load_file(store, file, version=version)
+    _echo_lines(summary.lines())
+
+
+@vocab.command("list")
+@click.pass_obj
+def list_(settings: Settings) -> None:
+    """List the vocabulary graphs in the store with their triple counts."""
+    from s3graph.vocab import loading
+
+    with open_store(settings) as store:
+        graphs = loading.vocabulary_graphs(store)
+    if not graphs:
+        click.echo("no vocabulary in the store: run `s3graph vocab fetch nuts` or `vocab load`")
+        return
+    for graph in graphs:
+        click.echo(graph.line())
+
+
+def _echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)

@@ -1,0 +1,94 @@
+"""Everything a report says about the world outside it, judged in one place.
+
+``link_report`` puts together the three linking steps: the partnership the report selects, found
+in the curated registry (or created and flagged for curation); the verdict on each region mention
+against the NUTS version in force for its reporting period; and the mentions of other
+partnerships. The result feeds the JSON contract (``known_issues``, ``collaborations``) and the
+RDF mapping (``s3graph.mapping.links``). Pure: the reference data is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from s3graph.linking.collaborations import Mention, collaboration_names, find_collaborations
+from s3graph.linking.regions import Judgement, judge_report
+from s3graph.model import Report
+from s3graph.vocab.names import RegionNames
+from s3graph.vocab.nuts_index import NutsIndex
+from s3graph.vocab.registry import PartnershipEntry, Registry
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLinks:
+    """The report's partnership, region judgements and mentions of other partnerships."""
+
+    partnership: PartnershipEntry | None
+    judgements: tuple[Judgement, ...]
+    mentions: tuple[Mention, ...]
+    #: False when no NUTS classification was available, so regions were not judged.
+    regions_judged: bool
+
+    @property
+    def collaborations(self) -> list[str]:
+        return collaboration_names(self.mentions)
+
+    @property
+    def issues(self) -> tuple[Judgement, ...]:
+        """The judgements that break a rule (clean mentions left out)."""
+        return tuple(j for j in self.judgements if j.rule is not None)
+
+    def known_issues(self) -> list[dict[str, Any]]:
+        """The region issues in the layout of the corpus contract, plus line and suggestion."""
+        return [
+            {
+                "kind": j.rule,
+                "detail": j.message,
+                "suggestion": j.suggestion,
+                "line": j.line,
+                "nuts_version": j.version,
+            }
+            for j in self.issues
+        ]
+
+
+def link_report(
+    report: Report,
+    *,
+    registry: Registry,
+    index: NutsIndex | None,
+    names: RegionNames,
+    source_lines: Sequence[str] | None = None,
+) -> ReportLinks:
+    """Judge a parsed report against the registry and, when given, the NUTS classification."""
+    partnership = registry.resolve(report.partnership) if report.partnership else None
+    judgements = tuple(judge_report(report, index, names)) if index is not None else ()
+    mentions = tuple(find_collaborations(report, registry, source_lines))
+    return ReportLinks(partnership, judgements, mentions, index is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """The reference data the linking needs, loaded once and used for many reports."""
+
+    registry: Registry
+    names: RegionNames
+    index: NutsIndex | None
+
+    @classmethod
+    def load(cls, index: NutsIndex | None) -> Linker:
+        """The packaged registry and English names, with the NUTS index given (or none)."""
+        from s3graph.vocab.names import load_region_names
+
+        return cls(Registry.load(), load_region_names(), index)
+
+    def link(self, report: Report, source_lines: Sequence[str] | None = None) -> ReportLinks:
+        return link_report(
+            report,
+            registry=self.registry,
+            index=self.index,
+            names=self.names,
+            source_lines=source_lines,
+        )

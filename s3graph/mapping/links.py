@@ -1,0 +1,119 @@
+"""The links of a report to the world as RDF: region judgements and partnership mentions.
+
+Adds to a report's graph (same named graph, no blank nodes):
+
+- for each region judgement, a ``s3g:RegionJudgement`` node ``{report}/judgement/{k}`` with its
+  rule, message, suggestion, NUTS version and source line, attached to the membership it is
+  about; a mention resolved to a NUTS region gets ``s3g:resolvedRegion`` on its membership;
+- for each mention of another partnership, ``s3g:collaboratesWith`` between the two
+  partnerships, and a ``s3g:CollaborationMention`` node ``{report}/collaboration/{k}`` with the
+  evidence (sentence, section, line);
+- the registry's word on the report's own partnership: its canonical label and platform, or
+  ``s3g:needsCuration true`` when the registry does not know it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from s3graph.linking.links import ReportLinks
+from s3graph.linking.regions import Judgement
+from s3graph.mapping.iris import Iris
+from s3graph.mapping.report import to_graph
+from s3graph.model import Report
+from s3graph.namespaces import NUTS_CODE, ORG, RDF, RDFS, S3G, SKOS
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+def link_triples(
+    report: Report, report_iri: URIRef, links: ReportLinks, *, base: str
+) -> list[Triple]:
+    """The triples that record ``links`` for the report whose graph is ``report_iri``."""
+    iris = Iris(base)
+    triples: list[Triple] = []
+    triples += _partnership(iris, links)
+    memberships = _membership_by_line(report, report_iri, iris)
+    for k, judgement in enumerate(links.judgements, start=1):
+        triples += _judgement(report_iri, k, judgement, memberships.get(judgement.line))
+    own = iris.partnership(links.partnership.slug) if links.partnership else None
+    for k, mention in enumerate(links.mentions, start=1):
+        node = URIRef(f"{report_iri}/collaboration/{k}")
+        other = iris.partnership(mention.partnership.slug)
+        triples += [
+            (report_iri, S3G.collaborationMention, node),
+            (node, RDF.type, S3G.CollaborationMention),
+            (node, S3G.mentionedPartnership, other),
+            (node, S3G.evidenceText, Literal(mention.text)),
+            (node, S3G.section, Literal(mention.section)),
+            (node, S3G.sourceLine, Literal(mention.line)),
+            (other, RDF.type, S3G.Partnership),
+            (other, SKOS.prefLabel, Literal(mention.partnership.name)),
+        ]
+        if own is not None:
+            triples.append((own, S3G.collaboratesWith, other))
+    return triples
+
+
+def _partnership(iris: Iris, links: ReportLinks) -> list[Triple]:
+    entry = links.partnership
+    if entry is None:
+        return []
+    iri = iris.partnership(entry.slug)
+    triples: list[Triple] = [(iri, SKOS.prefLabel, Literal(entry.name))]
+    if entry.platform is not None:
+        triples.append((iri, S3G.platform, URIRef(entry.platform)))
+    if not entry.curated:
+        triples.append((iri, S3G.needsCuration, Literal(True, datatype=XSD.boolean)))
+    return triples
+
+
+def _membership_by_line(report: Report, report_iri: URIRef, iris: Iris) -> dict[int, URIRef]:
+    """The membership read from each source line (a line with several leading regions: none)."""
+    found: dict[int, list[URIRef]] = {}
+    for n, mention in enumerate(report.participating_regions, start=1):
+        found.setdefault(mention.line, []).append(iris.membership(report_iri, "participating", n))
+    for n, leading in enumerate(report.leading_regions, start=1):
+        found.setdefault(leading.line, []).append(iris.membership(report_iri, "leading", n))
+    return {line: iris_[0] for line, iris_ in found.items() if len(iris_) == 1}
+
+
+def _judgement(
+    report_iri: URIRef, k: int, judgement: Judgement, membership: URIRef | None
+) -> list[Triple]:
+    triples: list[Triple] = []
+    if membership is not None and judgement.resolved_code:
+        triples.append((membership, S3G.resolvedRegion, NUTS_CODE[judgement.resolved_code]))
+    if judgement.rule is None:
+        return triples
+    node = URIRef(f"{report_iri}/judgement/{k}")
+    triples += [
+        (report_iri, S3G.judgement, node),
+        (node, RDF.type, S3G.RegionJudgement),
+        (node, S3G.rule, Literal(judgement.rule)),
+        (node, RDFS.comment, Literal(judgement.message)),
+        (node, S3G.nutsVersion, Literal(judgement.version)),
+        (node, S3G.sourceLine, Literal(judgement.line)),
+    ]
+    if judgement.suggestion:
+        triples.append((node, S3G.suggestion, Literal(judgement.suggestion)))
+    if membership is not None:
+        triples.append((node, S3G.judgementOf, membership))
+        triples.append((membership, RDF.type, ORG.Membership))
+    return triples
+
+
+def to_linked_graph(
+    report: Report, links: ReportLinks, *, base: str, ingested_at: datetime
+) -> Graph:
+    """The report's graph (``to_graph``) with its links, under the registry's partnership slug."""
+    slug = links.partnership.slug if links.partnership else None
+    graph = to_graph(report, base=base, ingested_at=ingested_at, partnership_slug=slug)
+    iri = graph.identifier
+    assert isinstance(iri, URIRef)
+    for triple in link_triples(report, iri, links, base=base):
+        graph.add(triple)
+    return graph

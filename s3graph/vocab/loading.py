@@ -1,0 +1,515 @@
+"""Reference vocabularies into the store: NUTS versions and changes, UN SDGs, the registry.
+
+The core of ``s3graph vocab`` (no click here). Every function writes whole named graphs through
+:meth:`s3graph.store.Store.replace_graphs`, in one transaction per call, after the input has been
+read and checked completely: a bad file raises one clear error and writes nothing.
+
+Named graphs:
+
+* ``http://data.europa.eu/nuts/scheme/{YEAR}``: the regions of one NUTS version (SKOS, made by
+  :func:`s3graph.vocab.nuts_rdf.nuts_graph`);
+* ``http://data.europa.eu/nuts/changes``: the code relations between versions
+  (``nuts-changes.csv``), kept apart so that loading them never rebuilds a version graph;
+* ``http://metadata.un.org/sdg``: the 17 goals (offline), or the UN SDG KOS once fetched/loaded;
+* ``https://w3id.org/s3graph/graph/registry``: the curated partnership registry.
+
+:func:`nuts_index_from_store` reads the NUTS graphs back into a
+:class:`~s3graph.vocab.nuts_index.NutsIndex` with the named queries ``nuts-regions`` and
+``nuts-changes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from s3graph.errors import ReportError, S3GraphError
+from s3graph.vocab import fetch as fetching
+from s3graph.vocab import nuts_csv, nuts_rdf, sdg, sources
+from s3graph.vocab.fetch import VocabFileError
+from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
+
+if TYPE_CHECKING:
+    from s3graph.store import Store
+
+#: The named graph of the partnership registry (``s3graph/vocab/partnerships.ttl``).
+REGISTRY_GRAPH = URIRef("https://w3id.org/s3graph/graph/registry")
+#: The named graph of the NUTS change table.
+NUTS_CHANGES_GRAPH = nuts_rdf.NUTS_CHANGES_GRAPH
+#: File name endings read as RDF (SKOS NUTS or the UN SDG KOS).
+RDF_SUFFIXES = (".ttl", ".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld")
+
+_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+_YEAR_IN_NAME = re.compile(r"nuts(?:[-_ ]?at)?[-_ ]?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+_SKOLEM_BASE = "https://w3id.org/s3graph/.well-known/genid/"
+_REGISTRY_FILE = "partnerships.ttl"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSummary:
+    """One named graph written (or found) in the store."""
+
+    iri: str
+    triples: int
+    description: str
+
+    def line(self) -> str:
+        """``<iri>: N triples (description)``."""
+        return f"{self.iri}: {self.triples} triples ({self.description})"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSummary:
+    """What one file (loaded or downloaded) put into the store: one entry per named graph."""
+
+    source: str
+    graphs: tuple[GraphSummary, ...]
+
+    def lines(self) -> list[str]:
+        """One line per graph, naming the graph, its size and the source."""
+        return [f"{g.line()} from {self.source}" for g in self.graphs]
+
+
+@dataclass(frozen=True, slots=True)
+class NamesSummary:
+    """The Wikidata names fetched into the cache (they are not stored in the graph)."""
+
+    path: Path
+    names: int
+    codes: int
+
+    def line(self) -> str:
+        return f"{self.path}: {self.names} names of {self.codes} NUTS codes from Wikidata"
+
+
+# -- NUTS files ----------------------------------------------------------------------------------
+
+
+def load_nuts_file(store: Store, path: str | Path, *, version: int | None = None) -> LoadSummary:
+    """Load one NUTS file into the store, replacing the graphs it holds.
+
+    The layout is detected: a region CSV (reference layout ``code,level,country,label,...`` or
+    GISCO ``NUTS_ID,LEVL_CODE,...``: one version, from ``version`` or the file name
+    ``nuts-2016.csv`` / ``NUTS_AT_2016.csv``), the change CSV (``from_version,from_code,...``)
+    or a SKOS RDF file (every version it holds, or only ``version``). Raises
+    :class:`~s3graph.errors.ReportError` (CSV: file, line, what was expected) or
+    :class:`~s3graph.vocab.fetch.VocabFileError`; nothing is written then.
+    """
+    source = Path(path)
+    graphs, summaries = _nuts_file_graphs(store, source, version)
+    store.replace_graphs(graphs)
+    return LoadSummary(str(source), tuple(summaries))
+
+
+def _nuts_file_graphs(
+    store: Store, source: Path, version: int | None
+) -> tuple[list[Graph], list[GraphSummary]]:
+    if source.suffix.lower() in RDF_SUFFIXES:
+        regions = nuts_rdf.read_nuts_skos(source, version)
+        by_version: dict[int, list[NutsRegion]] = defaultdict(list)
+        for region in regions:
+            by_version[region.version].append(region)
+        built = [_version_graph(rs, v) for v, rs in sorted(by_version.items())]
+        return [g for g, _ in built], [s for _, s in built]
+    text = _read_text(source)
+    header = _header(text)
+    if _has_columns(header, nuts_csv.CHANGE_COLUMNS):
+        changes = _read_changes(source, text)
+        graph = nuts_rdf.nuts_changes_graph(changes, _codes_by_version(store))
+        kinds = len({c.change for c in changes})
+        summary = GraphSummary(
+            str(graph.identifier), len(graph), f"{len(changes)} NUTS changes of {kinds} kinds"
+        )
+        return [graph], [summary]
+    if _has_columns(header, nuts_csv.REFERENCE_COLUMNS) or _has_columns(
+        header, nuts_csv.GISCO_COLUMNS
+    ):
+        year = version if version is not None else version_from_name(source)
+        if year is None:
+            raise S3GraphError(
+                f"{source}: cannot tell the NUTS version from the file name; "
+                "give it with --version YEAR (e.g. --version 2021)"
+            )
+        graph, summary = _version_graph(_read_regions(source, text, year), year)
+        return [graph], [summary]
+    raise ReportError(
+        str(source),
+        1,
+        "a NUTS CSV header: the columns "
+        f"{','.join(nuts_csv.REFERENCE_COLUMNS)} (reference layout), "
+        f"{','.join(nuts_csv.GISCO_COLUMNS)} (GISCO) or "
+        f"{','.join(nuts_csv.CHANGE_COLUMNS)} (changes); or a SKOS file "
+        f"({', '.join(RDF_SUFFIXES)})",
+        ",".join(header),
+    )
+
+
+def version_from_name(path: str | Path) -> int | None:
+    """The NUTS version a file name states (``nuts-2016.csv``, ``NUTS_AT_2016.csv``), or None."""
+    match = _YEAR_IN_NAME.search(Path(path).name)
+    return int(match.group(1)) if match else None
+
+
+def _version_graph(regions: Sequence[NutsRegion], version: int) -> tuple[Graph, GraphSummary]:
+    graph = nuts_rdf.nuts_graph(regions, version)
+    levels = defaultdict(int)
+    for region in regions:
+        levels[region.level] += 1
+    per_level = "/".join(str(levels[level]) for level in sorted(levels))
+    description = f"NUTS {version}: {len(regions)} regions, per level {per_level}"
+    return graph, GraphSummary(str(graph.identifier), len(graph), description)
+
+
+def _read_text(source: Path) -> str:
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError as exc:
+        raise VocabFileError(source, "an existing NUTS file (CSV or SKOS RDF)") from exc
+    except IsADirectoryError as exc:
+        raise VocabFileError(source, "a NUTS file (CSV or SKOS RDF), not a folder") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReportError(str(source), line, "UTF-8 text (a NUTS CSV file)") from exc
+
+
+def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
+    """(line number, cells) of every non-blank row after the header."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    next(reader, None)
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if any(c.strip() for c in cells):
+            yield start, cells
+
+
+def _header(text: str) -> list[str]:
+    first = next(csv.reader(io.StringIO(text, newline="")), [])
+    return [h.strip() for h in first]
+
+
+def _has_columns(header: list[str], wanted: Iterable[str]) -> bool:
+    folded = {h.casefold() for h in header}
+    return all(w.casefold() in folded for w in wanted)
+
+
+def _index(header: list[str], name: str) -> int:
+    return [h.casefold() for h in header].index(name.casefold())
+
+
+def _cell(cells: list[str], at: int) -> str:
+    return cells[at].strip() if at < len(cells) else ""
+
+
+def _read_regions(source: Path, text: str, version: int) -> list[NutsRegion]:
+    """The regions of a region CSV, each row checked first (file and line in the error)."""
+    header = _header(text)
+    reference = _has_columns(header, nuts_csv.REFERENCE_COLUMNS)
+    code_at = _index(header, "code" if reference else "NUTS_ID")
+    level_at = _index(header, "level" if reference else "LEVL_CODE")
+    seen: dict[str, int] = {}
+    for line, cells in _csv_rows(text):
+        if len(cells) < len(header):
+            raise ReportError(
+                str(source), line, f"{len(header)} cells like the header", ",".join(cells)
+            )
+        code, level = _cell(cells, code_at).upper(), _cell(cells, level_at)
+        if not _CODE.match(code):
+            raise ReportError(str(source), line, "a NUTS code like FI1D7", code)
+        if level not in ("0", "1", "2", "3"):
+            raise ReportError(str(source), line, f"a NUTS level 0-3 for {code}", level)
+        if code in seen:
+            raise ReportError(
+                str(source), line, f"each code once, but {code} is already on line {seen[code]}"
+            )
+        seen[code] = line
+    if not seen:
+        raise ReportError(str(source), 2, f"rows of NUTS {version} regions after the header", "")
+    return nuts_csv.read_reference_csv(text, version)
+
+
+def _read_changes(source: Path, text: str) -> list[NutsChange]:
+    """The change rows, each checked first (file and line in the error)."""
+    header = _header(text)
+    at = {name: _index(header, name) for name in nuts_csv.CHANGE_COLUMNS}
+    count = 0
+    for line, cells in _csv_rows(text):
+        count += 1
+        for side in ("from", "to"):
+            year, code = _cell(cells, at[f"{side}_version"]), _cell(cells, at[f"{side}_code"])
+            if year and not re.fullmatch(r"(19|20)\d\d", year):
+                raise ReportError(str(source), line, f"a year in {side}_version", year)
+            if code and not _CODE.match(code.upper()):
+                raise ReportError(str(source), line, f"a NUTS code in {side}_code", code)
+            if code and not year:
+                raise ReportError(str(source), line, f"the {side}_version of {code}", "")
+        if not _cell(cells, at["from_code"]) and not _cell(cells, at["to_code"]):
+            raise ReportError(str(source), line, "a from_code or a to_code", ",".join(cells))
+        if not _cell(cells, at["change"]):
+            raise ReportError(str(source), line, "the kind of change in the column change", "")
+    if not count:
+        raise ReportError(str(source), 2, "rows of NUTS changes after the header", "")
+    return nuts_csv.read_changes_csv(text)
+
+
+def _codes_by_version(store: Store) -> dict[int, set[str]]:
+    """The codes of every NUTS version in the store (for the change links)."""
+    codes: dict[int, set[str]] = defaultdict(set)
+    for row in _run(store, "nuts-regions"):
+        codes[int(row["version"])].add(row["code"])
+    return dict(codes)
+
+
+# -- downloads ---------------------------------------------------------------------------------
+
+
+def fetch_nuts(
+    store: Store, versions: Iterable[int], *, cache_dir: Path | None = None
+) -> list[LoadSummary]:
+    """Download the GISCO attribute tables of ``versions`` (cached) and load them, all or nothing.
+
+    Raises :class:`~s3graph.vocab.fetch.FetchError` when a table cannot be downloaded and is not
+    cached; nothing is written then.
+    """
+    wanted = sorted(set(versions))
+    paths = [(v, fetching.fetch(sources.nuts_csv_url(v), cache_dir=cache_dir)) for v in wanted]
+    graphs: list[Graph] = []
+    summaries: list[LoadSummary] = []
+    for version, path in paths:
+        text = _read_text(path)
+        header = _header(text)
+        if not (
+            _has_columns(header, nuts_csv.GISCO_COLUMNS)
+            or _has_columns(header, nuts_csv.REFERENCE_COLUMNS)
+        ):
+            raise VocabFileError(
+                path,
+                f"the GISCO NUTS table of {sources.nuts_csv_url(version)} with the columns "
+                f"{', '.join(nuts_csv.GISCO_COLUMNS)}, found the header {','.join(header)!r}",
+            )
+        graph, summary = _version_graph(_read_regions(path, text, version), version)
+        graphs.append(graph)
+        summaries.append(LoadSummary(sources.nuts_csv_url(version), (summary,)))
+    store.replace_graphs(graphs)
+    return summaries
+
+
+def load_sdg_file(store: Store, path: str | Path) -> LoadSummary:
+    """Load the UN SDG KOS (goals, targets, indicators), replacing the SDG graph."""
+    graph = _skolemised(sdg.load_sdg_kos(path))
+    store.replace_graphs([graph])
+    return LoadSummary(str(path), (_sdg_summary(graph),))
+
+
+def fetch_sdg(store: Store, *, cache_dir: Path | None = None) -> LoadSummary:
+    """Download the UN SDG KOS (cached) and load it, replacing the SDG graph."""
+    url = sources.sdg_kos_url()
+    path = fetching.fetch(url, cache_dir=cache_dir)
+    graph = _skolemised(sdg.load_sdg_kos(path))
+    store.replace_graphs([graph])
+    return LoadSummary(url, (_sdg_summary(graph),))
+
+
+def _sdg_summary(graph: Graph) -> GraphSummary:
+    counts = {
+        kind: len(set(graph.subjects(RDF.type, URIRef(sdg.SDGO + kind))))
+        for kind in ("Goal", "Target", "Indicator")
+    }
+    described = ", ".join(f"{n} {kind.lower()}s" for kind, n in counts.items())
+    return GraphSummary(str(graph.identifier), len(graph), f"UN SDGs: {described}")
+
+
+def fetch_wikidata_names(
+    *, endpoint: str | None = None, cache_dir: Path | None = None, timeout: float = 60
+) -> NamesSummary:
+    """Ask Wikidata for English names of NUTS codes and cache them (nothing goes to the store).
+
+    Raises :class:`~s3graph.vocab.fetch.FetchError` when the endpoint cannot be queried (the
+    names cached before are kept).
+    """
+    from s3graph.vocab import wikidata
+
+    rows = wikidata.fetch_wikidata_names(
+        endpoint or sources.wikidata_endpoint(), timeout=timeout, cache_dir=cache_dir
+    )
+    return NamesSummary(wikidata.names_path(cache_dir), len(rows), len({r[0] for r in rows}))
+
+
+# -- any vocabulary file -----------------------------------------------------------------------
+
+
+def load_file(store: Store, path: str | Path, *, version: int | None = None) -> LoadSummary:
+    """Load a NUTS file (:func:`load_nuts_file`) or the UN SDG KOS, told apart by content."""
+    source = Path(path)
+    if source.suffix.lower() in RDF_SUFFIXES:
+        try:
+            data = source.read_bytes()
+        except FileNotFoundError as exc:
+            raise VocabFileError(source, "an existing vocabulary file") from exc
+        if b"data.europa.eu/nuts" not in data and b"metadata.un.org/sdg" in data:
+            return load_sdg_file(store, source)
+    return load_nuts_file(store, source, version=version)
+
+
+# -- base vocabularies -------------------------------------------------------------------------
+
+
+def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
+    """Write the offline SDG goals and the partnership registry when they are not in the store.
+
+    Idempotent: the SDG graph is written only when absent (a UN SDG KOS loaded before is kept);
+    the registry graph is written when absent or different from the packaged file. Returns the
+    graphs written (empty when nothing had to change).
+    """
+    present = set(store.graphs())
+    graphs: list[Graph] = []
+    if str(sdg.SDG_SCHEME) not in present:
+        graphs.append(sdg.sdg_graph())
+    registry = registry_graph()
+    if str(REGISTRY_GRAPH) not in present or _graph_size(store, str(REGISTRY_GRAPH)) != len(
+        registry
+    ):
+        graphs.append(registry)
+    store.replace_graphs(graphs)
+    return [GraphSummary(str(g.identifier), len(g), _describe(str(g.identifier))) for g in graphs]
+
+
+def registry_graph() -> Graph:
+    """The partnership registry (``partnerships.ttl``) as the graph :data:`REGISTRY_GRAPH`."""
+    graph = Graph(identifier=REGISTRY_GRAPH)
+    text = resources.files(__package__).joinpath(_REGISTRY_FILE).read_text(encoding="utf-8")
+    graph.parse(data=text, format="turtle")
+    return _skolemised(graph)
+
+
+# -- reading back ------------------------------------------------------------------------------
+
+
+def nuts_index_from_store(store: Store) -> NutsIndex | None:
+    """The NUTS index of every version (and the changes) in the store; None without a version."""
+    regions = [
+        NutsRegion(
+            code=row["code"],
+            level=int(row["level"]),
+            country=row["country"],
+            label=row["label"],
+            label_latin=row["label_latin"] or row["label"],
+            parent=row["parent"] or None,
+            version=int(row["version"]),
+        )
+        for row in _run(store, "nuts-regions")
+    ]
+    if not regions:
+        return None
+    changes = [
+        NutsChange(
+            from_version=int(row["from_version"]) if row["from_version"] else None,
+            from_code=row["from_code"] or None,
+            to_version=int(row["to_version"]) if row["to_version"] else None,
+            to_code=row["to_code"] or None,
+            change=row["kind"],
+        )
+        for row in _run(store, "nuts-changes")
+    ]
+    return NutsIndex.from_rows(regions, changes)
+
+
+def vocabulary_graphs(store: Store) -> list[GraphSummary]:
+    """The vocabulary graphs in the store (NUTS versions and changes, SDGs, registry), sorted."""
+    return [
+        GraphSummary(iri, _graph_size(store, iri), _describe(iri))
+        for iri in store.graphs()
+        if is_vocabulary_graph(iri)
+    ]
+
+
+def is_vocabulary_graph(iri: str) -> bool:
+    """Whether a named graph is one of the graphs ``s3graph vocab`` writes."""
+    return iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX) or iri in (
+        str(NUTS_CHANGES_GRAPH),
+        str(sdg.SDG_SCHEME),
+        str(REGISTRY_GRAPH),
+    )
+
+
+def _describe(iri: str) -> str:
+    if iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
+        return f"NUTS {iri.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX)}"
+    return {
+        str(NUTS_CHANGES_GRAPH): "NUTS changes",
+        str(sdg.SDG_SCHEME): "UN SDGs",
+        str(REGISTRY_GRAPH): "partnership registry",
+    }.get(iri, "vocabulary")
+
+
+def _graph_size(store: Store, iri: str) -> int:
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    solutions = store.query(text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        value = solution["n"]
+        return int(value.value) if value is not None else 0
+    return 0
+
+
+def _run(store: Store, name: str) -> list[dict[str, str | None]]:
+    """The rows of a named query as plain values (None where unbound)."""
+    from s3graph.namespaces import DEFAULT_BASE
+    from s3graph.queries import load_query, run_query
+
+    result = run_query(store, load_query(name), {}, base=DEFAULT_BASE)
+    return [
+        {c: (None if t is None else str(t.value)) for c, t in zip(result.columns, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def _skolemised(graph: Graph) -> Graph:
+    """``graph`` with every blank node replaced by a stable IRI (the store takes no blank node)."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    out = Graph(identifier=graph.identifier)
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=True)
+
+    def iri(term: Node) -> Node:
+        return URIRef(_SKOLEM_BASE + str(term)) if isinstance(term, BNode) else term
+
+    for s, p, o in graph:
+        out.add((iri(s), p, iri(o)))
+    return out
+
+
+__all__ = [
+    "NUTS_CHANGES_GRAPH",
+    "REGISTRY_GRAPH",
+    "GraphSummary",
+    "LoadSummary",
+    "NamesSummary",
+    "ensure_base_vocabularies",
+    "fetch_nuts",
+    "fetch_sdg",
+    "fetch_wikidata_names",
+    "is_vocabulary_graph",
+    "load_file",
+    "load_nuts_file",
+    "load_sdg_file",
+    "nuts_index_from_store",
+    "registry_graph",
+    "version_from_name",
+    "vocabulary_graphs",
+]
