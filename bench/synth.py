@@ -410,14 +410,42 @@ def _events(
     return rows
 
 
-def synth_report(i: int, rng: random.Random) -> str:
-    """A clean synthetic report: ``i`` numbers it (in the text), ``rng`` draws the rest."""
+#: Invented partnership names, clearly marked, so that a large benchmark has distinct reports.
+SYNTHETIC_PARTNERSHIPS: tuple[str, ...] = tuple(
+    f"Synthetic Partnership {n:03d}" for n in range(1, 1000)
+)
+#: The half-years ``synth_report`` draws from: 2019-H1 to 2024-H2.
+YEARS = range(2019, 2025)
+HALVES_PER_NAME = 2 * len(YEARS)
+
+
+def distinct_report(i: int) -> tuple[str, int, int]:
+    """(partnership, year, half) of the ``i``-th of a run of reports that are all distinct.
+
+    The first ``len(PARTNERSHIPS) * HALVES_PER_NAME`` (264) use the real partnership names, later
+    ones the names of :data:`SYNTHETIC_PARTNERSHIPS`.
+    """
+    names = PARTNERSHIPS + SYNTHETIC_PARTNERSHIPS
+    name, slot = divmod(i, HALVES_PER_NAME)
+    if name >= len(names):
+        raise ValueError(f"at most {len(names) * HALVES_PER_NAME} distinct reports, not {i + 1}")
+    return names[name], YEARS[0] + slot // 2, 1 + slot % 2
+
+
+def synth_report(i: int, rng: random.Random, *, distinct: bool = False) -> str:
+    """A clean synthetic report: ``i`` numbers it (in the text), ``rng`` draws the rest.
+
+    With ``distinct``, the partnership and half-year come from :func:`distinct_report` instead of
+    ``rng``, so reports ``0 .. n-1`` are ``n`` different reports (different named graphs).
+    """
     partnership = rng.choice(PARTNERSHIPS)
-    year, half = rng.randrange(2019, 2025), rng.randrange(1, 3)
+    year, half = rng.randrange(YEARS[0], YEARS[-1] + 1), rng.randrange(1, 3)
+    if distinct:
+        partnership, year, half = distinct_report(i)
     start = date(year, 1 if half == 1 else 7, 1)
     regions = rng.sample(REGIONS, rng.randint(5, 15))
     leaders = regions[: rng.randint(1, 3)]
-    others = [p for p in PARTNERSHIPS if p != partnership]
+    others = [p for p in PARTNERSHIPS if p != partnership]  # real names only
     areas: list[Row] = [
         (
             f"Working area {n}: {rng.choice(_TOPICS)}",

@@ -1,25 +1,45 @@
 """The embedded pyoxigraph store on disk: one named graph per report.
 
 Writes replace whole named graphs, all of them in ONE transaction: :meth:`Store.replace_graphs`
-sends a single SPARQL Update request (``DROP SILENT GRAPH`` for each graph, then one ``INSERT DATA``
-holding every graph), which Oxigraph applies entirely or not at all. pyoxigraph offers no other
-primitive that removes and adds atomically (``extend``/``load`` only add, ``remove_graph`` is a
-separate transaction). Readers see a snapshot: during a write they see every old graph or every new
-one, never a mix.
+sends a single SPARQL Update request, which Oxigraph applies entirely or not at all, and readers see
+a snapshot: during a write they see every old graph or every new one, never a mix.
 
-Queries see the union of the named graphs as their default graph.
+The request is a *diff*, because rewriting whole graphs is what made re-ingestion slow (``DROP
+GRAPH`` plus a fresh insert costs ~100 us a quad on disk, an insert alone ~15 us, reading a quad
+back ~1 us). For each graph that already exists, its current quads are read first (under the
+store's write lock) and the request holds one ``DELETE DATA`` of the lines that went away and one
+``INSERT DATA`` of the lines that are new; a new graph is inserted whole, an empty one is dropped
+(``DROP SILENT GRAPH``). Re-ingesting an unchanged report thus writes only its ingestion times.
+Lines are compared as pyoxigraph serialises terms; Oxigraph stores some typed literals in a
+canonical form (``+00:00`` becomes ``Z``), so such a literal is deleted and inserted again, which
+is harmless: ``DELETE DATA`` runs before ``INSERT DATA`` inside the one request.
+
+When none of the graphs exists yet, the write is one ``Store.load`` of N-Quads instead, which
+pyoxigraph documents as transactional too and which is ~20 % faster than ``INSERT DATA``.
+
+Why no ``bulk_extend``/``bulk_load`` (about twice as fast as a transaction for new graphs here):
+pyoxigraph documents bulk loads as non-transactional, and a bulk load of the new graphs plus an
+update of the replaced ones would be two writes: a failure between them would leave half an
+ingestion.
+
+Graphs come as rdflib :class:`~rdflib.Graph` objects, as anything else with an ``identifier`` and
+iteration over rdflib triples (:class:`s3graph.mapping.NamedTriples`), or already serialised
+(:class:`SerialisedGraph`, what ingestion's worker processes send back). Queries see the union of
+the named graphs as their default graph.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
@@ -33,6 +53,34 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+class NamedGraph(Protocol):
+    """A named graph of rdflib terms: an rdflib Graph, or :class:`s3graph.mapping.NamedTriples`."""
+
+    @property
+    def identifier(self) -> Node: ...
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SerialisedGraph:
+    """A named graph as N-Triples: ``name`` is ``<iri>``, ``lines`` are distinct ``s p o .\\n``.
+
+    Terms are written by pyoxigraph, so the lines are valid inside a SPARQL ``INSERT DATA``; make
+    one with :func:`serialise`.
+    """
+
+    name: str
+    lines: tuple[str, ...]
+
+    @property
+    def iri(self) -> str:
+        return self.name[1:-1]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
 class Store:
     """A pyoxigraph store in a folder, written one whole named graph at a time."""
 
@@ -41,6 +89,7 @@ class Store:
         self._inner: ox.Store | None = inner
         self.path = path
         self.read_only = read_only
+        self._write_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
@@ -56,7 +105,7 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Sequence[Graph]) -> None:
+    def replace_graphs(self, graphs: Sequence[NamedGraph | SerialisedGraph]) -> None:
         """Replace each named graph ``g.identifier`` by the triples of ``g``, in one transaction.
 
         Raises :class:`ValueError` (before writing anything) for a graph named by something else
@@ -64,11 +113,29 @@ class Store:
         """
         if not graphs:
             return
-        text = replace_update(graphs)
-        try:
-            self._store.update(text)
-        except OSError as exc:
-            raise _store_error(self.path, exc, "cannot be written") from exc
+        serialised = [serialise(graph) for graph in graphs]
+        _check_distinct(serialised)
+        with self._write_lock:  # the old quads must still be current when the diff is applied
+            old = {g.name: self._lines(g.iri) for g in serialised if self._has_graph(g.iri)}
+            try:
+                if not old and all(g.lines for g in serialised):
+                    # Only new graphs: one transactional load of N-Quads (~20 % faster than
+                    # the same triples in an INSERT DATA request).
+                    self._store.load(insert_nquads(serialised), format=ox.RdfFormat.N_QUADS)
+                    return
+                text = replace_update(serialised, old)
+                if text:
+                    self._store.update(text)
+            except OSError as exc:
+                raise _store_error(self.path, exc, "cannot be written") from exc
+
+    def _has_graph(self, iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(iri))
+
+    def _lines(self, iri: str) -> set[str]:
+        """The current triples of the named graph ``iri`` as N-Triples lines."""
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        return {f"{q.subject} {q.predicate} {q.object} .\n" for q in quads}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -165,38 +232,92 @@ def _store_error(path: Path, exc: Exception, what: str) -> StoreError:
 # -- the replace request -----------------------------------------------------------------------
 
 
-def replace_update(graphs: Sequence[Graph]) -> str:
-    """The SPARQL Update request that replaces every graph of ``graphs`` in one transaction."""
-    names = [_graph_name(graph) for graph in graphs]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
+def serialise(graph: NamedGraph | SerialisedGraph) -> SerialisedGraph:
+    """``graph`` as N-Triples lines written by pyoxigraph, each distinct triple once.
+
+    Raises :class:`ValueError` for a graph not named by an IRI and for a blank node (see
+    :func:`to_oxigraph`). IRIs are converted once and remembered, since a report repeats a few
+    dozen of them hundreds of times.
+    """
+    if isinstance(graph, SerialisedGraph):
+        return graph
+    name = _graph_name(graph)
+    iris = _IRI_CACHE if len(_IRI_CACHE) < _IRI_CACHE_SIZE else {}
+    lines: dict[str, None] = {}
+    for s, p, o in graph:
+        line = f"{_nt(s, iris)} {_nt(p, iris)} {_nt(o, iris)} .\n"
+        lines[line] = None
+    return SerialisedGraph(name, tuple(lines))
+
+
+#: N-Triples form of IRIs already checked by pyoxigraph, shared by all calls (bounded).
+_IRI_CACHE: dict[str, str] = {}
+_IRI_CACHE_SIZE = 200_000
+
+
+def _nt(term: Node, iris: dict[str, str]) -> str:
+    if type(term) is URIRef:
+        text = iris.get(term)
+        if text is None:
+            text = iris[term] = str(ox.NamedNode(str(term)))
+        return text
+    return str(to_oxigraph(term))
+
+
+def replace_update(
+    graphs: Sequence[SerialisedGraph], old: Mapping[str, Collection[str]] | None = None
+) -> str:
+    """The SPARQL Update request that replaces every graph of ``graphs`` in one transaction.
+
+    ``old`` maps the name (``<iri>``) of each graph already in the store to its current lines;
+    graphs not in it are new. The request drops the graphs that become empty, then deletes the
+    lines that went away (one ``DELETE DATA``), then inserts the new lines (one ``INSERT DATA``).
+    It is empty when nothing changes.
+    """
+    old = old or {}
+    _check_distinct(graphs)
+    drops: list[str] = []
+    deletes: list[str] = []
+    inserts: list[str] = []
+    for graph in graphs:
+        before = old.get(graph.name)
+        if not graph.lines:
+            drops.append(f"DROP SILENT GRAPH {graph.name}")
+            continue
+        added: Iterable[str] = graph.lines
+        if before:
+            added = [line for line in graph.lines if line not in before]
+            now = set(graph.lines)
+            removed = [line for line in before if line not in now]
+            if removed:
+                deletes.append(f"GRAPH {graph.name} {{\n{''.join(removed)}}}")
+        if added:
+            inserts.append(f"GRAPH {graph.name} {{\n{''.join(added)}}}")
+    parts = drops
+    if deletes:
+        parts.append("\n".join(["DELETE DATA {", *deletes, "}"]))
+    if inserts:
+        parts.append("\n".join(["INSERT DATA {", *inserts, "}"]))
+    return " ;\n".join(parts)
+
+
+def insert_nquads(graphs: Sequence[SerialisedGraph]) -> str:
+    """Every line of ``graphs`` as N-Quads, for a transactional ``Store.load`` of new graphs."""
+    return "".join(f"{line[:-2]}{graph.name} .\n" for graph in graphs for line in graph.lines)
+
+
+def _check_distinct(graphs: Sequence[SerialisedGraph]) -> None:
+    names = [graph.name for graph in graphs]
+    if len(set(names)) != len(names):
+        duplicates = sorted({name for name in names if names.count(name) > 1})
         raise ValueError(f"several graphs named {', '.join(duplicates)}: give each graph once")
-    drops = [f"DROP SILENT GRAPH {name} ;" for name in names]
-    blocks = [
-        f"GRAPH {name} {{\n{_ntriples(graph)}}}"
-        for name, graph in zip(names, graphs, strict=True)
-        if len(graph)
-    ]
-    if not blocks:
-        return "\n".join(drops).removesuffix(" ;")
-    return "\n".join([*drops, "INSERT DATA {", *blocks, "}"])
 
 
-def _graph_name(graph: Graph) -> str:
+def _graph_name(graph: NamedGraph) -> str:
     identifier = graph.identifier
     if not isinstance(identifier, URIRef):
         raise ValueError(f"a graph must be named by an IRI to be stored, not {identifier!r}")
     return str(to_oxigraph(identifier))
-
-
-def _ntriples(graph: Graph) -> str:
-    """The triples of ``graph`` as N-Triples lines, serialised by pyoxigraph."""
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in _converted(graph))
-
-
-def _converted(triples: Iterable[tuple[Node, Node, Node]]) -> Iterable[tuple[Term, Term, Term]]:
-    for s, p, o in triples:
-        yield to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal:

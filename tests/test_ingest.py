@@ -220,3 +220,29 @@ def test_the_real_parser_and_mapping_are_the_defaults(tmp_path: Path) -> None:
         assert store.count() == count == summary.triples == again.triples
     assert summary.files == len(list(examples.glob("*.txt"))) == len(summary.graphs) > 0
     assert all(iri.startswith(f"{BASE}report/") for iri in summary.graphs)
+
+
+def test_a_large_run_uses_the_worker_processes_and_stops_at_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real parser in worker processes: the first bad file in order is reported, nothing written."""
+    import s3graph.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM", 2)
+    examples = Path(__file__).resolve().parents[1] / "s3graph" / "examples"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for example in sorted(examples.glob("*.txt")):
+        (folder / example.name).write_bytes(example.read_bytes())
+    with Store.open(tmp_path / "store") as store:
+        summary = ingest(store, [folder], base=BASE)
+        count = store.count()
+        assert count == summary.triples > 0
+        (folder / "zz-bad.txt").write_text("not a report\n")
+        with pytest.raises(ReportError) as caught:
+            ingest(store, [folder], base=BASE)
+        assert caught.value.path.endswith("zz-bad.txt")
+        assert store.count() == count
+        (folder / "zz-bad.txt").unlink()
+        again = ingest(store, [folder], base=BASE)
+        assert (again.triples, store.count(), again.graphs) == (count, count, summary.graphs)

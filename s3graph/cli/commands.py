@@ -12,6 +12,7 @@ import click
 from s3graph.cli.support import (
     Settings,
     echo_warnings,
+    linked_mapper,
     load_linker,
     nuts_option,
     open_store,
@@ -72,29 +73,36 @@ def examples_dir() -> Path:
 @click.option(
     "--examples", is_flag=True, help="Also ingest the example reports bundled with s3graph."
 )
+@nuts_option
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], examples: bool) -> None:
+def ingest(
+    settings: Settings, paths: tuple[Path, ...], examples: bool, nuts_dir: Path | None
+) -> None:
     """Parse report files (and every *.txt of DIRs) into the store, all or nothing.
 
-    Re-ingesting a report replaces its named graph, so ingesting twice changes nothing.
+    Re-ingesting a report replaces its named graph, so ingesting twice changes nothing. Each
+    report is linked: its partnership to the registry, its regions judged against NUTS (--nuts,
+    or the versions loaded with 's3graph vocab'), its mentions of other partnerships recorded.
     """
     from s3graph import ingest as core
-    from s3graph.mapping import to_graph
     from s3graph.parse import parse_file
+    from s3graph.vocab.loading import ensure_base_vocabularies
 
     sources = [*paths, *([examples_dir()] if examples else [])]
     if not sources:
         raise click.UsageError("give at least one FILE or DIR, or --examples")
     files = core.collect_files(sources)
+    map_report = linked_mapper(load_linker(settings, nuts_dir))  # reads the store: before opening
     with open_store(settings) as store, progress_bar(len(files)) as advance:
         summary = core.ingest(
             store,
             sources,
             base=settings.base,
             parse=parse_file,
-            map_report=to_graph,
+            map_report=map_report,
             progress=advance,
         )
+        ensure_base_vocabularies(store)  # the SDG goals and the registry, once
     for path, warning in summary.warnings:
         echo_warnings(str(path), [warning])
     click.echo(

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from s3graph.mapping.iris import Iris, slugify
-from s3graph.mapping.report import report_iri, to_graph
+from s3graph.mapping.report import NamedTriples, report_iri, to_graph, to_triples
 
-__all__ = ["Iris", "report_iri", "slugify", "to_graph"]
+__all__ = ["Iris", "NamedTriples", "report_iri", "slugify", "to_graph", "to_triples"]
