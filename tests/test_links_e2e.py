@@ -80,3 +80,14 @@ def test_region_judgements_are_stored(store: Path) -> None:
 def _judgements_rq() -> Path:
     path = Path(__file__).parent / "data" / "judgements.rq"
     return path
+
+
+def test_cached_wikidata_names_join_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3graph.linking.links import Linker
+
+    monkeypatch.setenv("S3GRAPH_CACHE", str(tmp_path))
+    assert "Ylä-Lappi test name" not in Linker.load(None).names.english_names("FI1D7")
+    (tmp_path / "wikidata-names.tsv").write_text(
+        "code\tname\tkind\nFI1D7\tYlä-Lappi test name\talias\n", encoding="utf-8"
+    )
+    assert "Ylä-Lappi test name" in Linker.load(None).names.english_names("FI1D7")

@@ -79,10 +79,17 @@ class Linker:
 
     @classmethod
     def load(cls, index: NutsIndex | None) -> Linker:
-        """The packaged registry and English names, with the NUTS index given (or none)."""
-        from s3graph.vocab.names import load_region_names
+        """The packaged registry and English names, with the NUTS index given (or none).
 
-        return cls(Registry.load(), load_region_names(), index)
+        English names fetched from Wikidata (``s3graph vocab fetch wikidata-names``, cached)
+        are added to ours, for all NUTS versions.
+        """
+        from s3graph.vocab.names import NameEntry, load_region_names
+        from s3graph.vocab.wikidata import load_cached_names
+
+        fetched = load_cached_names()
+        extra = [NameEntry(code, None, n) for code, names in fetched.items() for n in names]
+        return cls(Registry.load(), load_region_names().extended(extra), index)
 
     def link(self, report: Report, source_lines: Sequence[str] | None = None) -> ReportLinks:
         return link_report(

@@ -129,6 +129,10 @@ class RegionNames:
             by_code[entry.code].append(entry)
         self._by_code = dict(by_code)
 
+    def extended(self, extra: Iterable[NameEntry]) -> RegionNames:
+        """These names plus ``extra`` (e.g. the cached Wikidata names), ours first."""
+        return RegionNames((*self._entries, *extra))
+
     def english_names(self, code: str, version: int | None = None) -> tuple[str, ...]:
         """Names of the code (in ``version`` when given), in file order, without repeats."""
         names: list[str] = []
