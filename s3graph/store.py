@@ -157,6 +157,10 @@ class Store:
         """The number of quads (a triple stated in two reports counts twice)."""
         return len(self._store)
 
+    def graph_size(self, iri: str) -> int:
+        """The number of triples in one named graph."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
         return sorted(node.value for node in self._store.named_graphs())

@@ -30,7 +30,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -457,13 +456,7 @@ def _describe(iri: str) -> str:
 
 
 def _graph_size(store: Store, iri: str) -> int:
-    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-    solutions = store.query(text)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for solution in solutions:
-        value = solution["n"]
-        return int(value.value) if value is not None else 0
-    return 0
+    return store.graph_size(iri)
 
 
 def _run(store: Store, name: str) -> list[dict[str, str | None]]:
