@@ -11,31 +11,11 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-#: Canonical S3 thematic partnership names (../shared/corpus/README.md).
-PARTNERSHIPS: tuple[str, ...] = (
-    "Advanced Materials for Batteries",
-    "Artificial Intelligence and Human Machine Interface",
-    "Bioeconomy",
-    "Bioenergy",
-    "Chemicals",
-    "Cybersecurity",
-    "Digitalisation and Safety for Tourism",
-    "High Performance Production through 3D-printing",
-    "High Tech Farming",
-    "Hydrogen Valleys",
-    "Marine Renewable Energy",
-    "Medical Technology",
-    "Mining Industry",
-    "New Nano-Enabled Products",
-    "Smart Grids",
-    "Smart Regional Investment in Textile Innovation",
-    "Social Economy",
-    "Solar Energy",
-    "Sport",
-    "Sustainable Buildings",
-    "Traceability and Big Data",
-    "Water Smart Territories",
-)
+from s3graph.mapping.dates import MONTH_NAMES
+from s3graph.vocab.registry import Registry
+
+#: The S3 thematic partnerships of s3graph's curated registry.
+PARTNERSHIPS: tuple[str, ...] = tuple(entry.name for entry in Registry.load().entries)
 
 #: Real regions whose NUTS code is the same in NUTS 2016, 2021 and 2024: (name, country, code).
 REGIONS: tuple[tuple[str, str, str], ...] = (
@@ -356,20 +336,6 @@ _ACTORS = (
     "Digital Innovation Hub",
     "regional development agency",
 )
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _date_text(rng: random.Random, day: date) -> str:
@@ -378,7 +344,7 @@ def _date_text(rng: random.Random, day: date) -> str:
         return f"{day.day}.{day.month}.{day.year}"
     if style == 1:
         return day.isoformat()
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _sentence(rng: random.Random, partnership: str) -> str:
@@ -422,7 +388,7 @@ HALVES_PER_NAME = 2 * len(YEARS)
 def distinct_report(i: int) -> tuple[str, int, int]:
     """(partnership, year, half) of the ``i``-th of a run of reports that are all distinct.
 
-    The first ``len(PARTNERSHIPS) * HALVES_PER_NAME`` (264) use the real partnership names, later
+    The first ``len(PARTNERSHIPS) * HALVES_PER_NAME`` use the real partnership names, later
     ones the names of :data:`SYNTHETIC_PARTNERSHIPS`.
     """
     names = PARTNERSHIPS + SYNTHETIC_PARTNERSHIPS
@@ -459,7 +425,7 @@ def synth_report(i: int, rng: random.Random, *, distinct: bool = False) -> str:
     return render(
         partnership=partnership,
         period=period_label(year, half),
-        start_date=f"{rng.choice(_MONTHS)} {rng.randrange(2016, year + 1)}",
+        start_date=f"{rng.choice(MONTH_NAMES)} {rng.randrange(2016, year + 1)}",
         webpage=f"https://s3platform.example.org/partnership-{i}",
         summary=[
             f"Synthetic report number {i}. " + _sentence(rng, partnership),

@@ -10,22 +10,17 @@ Two files that give the same report (same partnership and period, hence the same
 later one in the order of :func:`collect_files` wins, and the earlier file gets a warning saying so.
 All files of a run share one ingestion time.
 
-Speed. With the real parser and mapping (the defaults, or ``parse_file`` and ``to_graph`` passed
-explicitly as the CLI does), a report is mapped with :func:`s3graph.mapping.to_triples` (no rdflib
-graph, whose in-memory indexing was most of the mapping time) and serialised to N-Triples lines
-right away. From :data:`PARALLEL_FROM` files on, parsing, mapping and serialising run in a pool of
-worker processes (one per core, at most :data:`MAX_WORKERS`) that send back only the graph name,
-its lines and the warnings; smaller runs, and runs with other ``parse``/``map_report`` functions,
-stay in this process. The write itself is always one transaction in this process.
+Speed: by default a report is mapped with :func:`s3graph.mapping.to_triples` (a list of
+triples, without the in-memory indexes of an rdflib graph) and serialised to N-Triples lines
+right away, so the run holds only text until the one write. Parsing in worker processes was
+measured and gave no gain on a 2-core machine (pickling ate it), so everything but the store's
+own work runs in this process.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,16 +30,9 @@ from s3graph.errors import ReportError
 from s3graph.model import ParseWarning, Report
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
-    from s3graph.store import SerialisedGraph, Store
+    from s3graph.store import NamedGraph, SerialisedGraph, Store
 
 logger = logging.getLogger(__name__)
-
-#: Runs of at least this many files parse and map in worker processes (when there are 2+ cores).
-PARALLEL_FROM = 32
-#: At most this many worker processes.
-MAX_WORKERS = 8
 
 
 class ParseReport(Protocol):
@@ -54,9 +42,9 @@ class ParseReport(Protocol):
 
 
 class MapReport(Protocol):
-    """Maps a report to its named graph (``s3graph.mapping.to_graph``)."""
+    """Maps a report to its named graph (``s3graph.mapping.to_triples`` or ``to_graph``)."""
 
-    def __call__(self, report: Report, *, base: str, ingested_at: datetime) -> Graph: ...
+    def __call__(self, report: Report, *, base: str, ingested_at: datetime) -> NamedGraph: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +101,7 @@ def ingest(
     """Parse, map and store the reports of ``paths`` (see :func:`collect_files`) in one write.
 
     ``parse`` and ``map_report`` default to :func:`s3graph.parse.parse_file` and
-    :func:`s3graph.mapping.to_graph`. ``progress`` is called with each file once it is parsed and
+    :func:`s3graph.mapping.to_triples`. ``progress`` is called with each file once it is parsed and
     mapped; ``now`` gives the ingestion time recorded in every graph of the run.
     """
     files = collect_files(paths)
@@ -136,88 +124,27 @@ def ingest(
     )
 
 
-Read = tuple[Path, "SerialisedGraph", tuple[ParseWarning, ...]]
-
-
 def _read_all(
     files: list[Path],
     base: str,
     ingested_at: datetime,
     parse: ParseReport | None,
     map_report: MapReport | None,
-) -> Iterator[Read]:
+) -> Iterator[tuple[Path, SerialisedGraph, tuple[ParseWarning, ...]]]:
     """Each file parsed, mapped and serialised, in order; raises the first ReportError."""
-    from s3graph.mapping import to_graph
-    from s3graph.parse import parse_file
-    from s3graph.store import serialise
-
-    real = parse in (None, parse_file) and map_report in (None, to_graph)
-    if not real:
-        parse, map_report = parse or parse_file, map_report or to_graph
-        for path in files:
-            report = parse(path)
-            graph = serialise(map_report(report, base=base, ingested_at=ingested_at))
-            yield path, graph, report.warnings
-        return
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if workers < 2 or len(files) < PARALLEL_FROM:
-        for path in files:
-            yield _unwrap(_read_one(path, base, ingested_at))
-        return
-    chunk = max(1, min(16, len(files) // (4 * workers)))
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        results = pool.map(
-            _read_one, files, *_repeat(len(files), base, ingested_at), chunksize=chunk
-        )
-        try:
-            for result in results:
-                yield _unwrap(result)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-def _repeat(n: int, *values: object) -> list[list[object]]:
-    return [[value] * n for value in values]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """``fork`` where there is one (workers start in milliseconds with s3graph already imported).
-
-    The children only parse and map; they never touch the store the parent has open.
-    """
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
-_Failure = tuple[str, int, str, "str | None"]
-
-
-def _read_one(
-    path: Path, base: str, ingested_at: datetime
-) -> tuple[Path, SerialisedGraph | _Failure, tuple[ParseWarning, ...]]:
-    """Parse, map and serialise one file with the real functions (in a worker or here).
-
-    A :class:`ReportError` comes back as its fields (it does not survive pickling as it is).
-    """
     from s3graph.mapping import to_triples
     from s3graph.parse import parse_file
     from s3graph.store import serialise
 
-    try:
-        report = parse_file(path)
-        graph = serialise(to_triples(report, base=base, ingested_at=ingested_at))
-    except ReportError as exc:
-        return path, (exc.path, exc.line, exc.expected, exc.found), ()
-    return path, graph, report.warnings
-
-
-def _unwrap(result: tuple[Path, SerialisedGraph | _Failure, tuple[ParseWarning, ...]]) -> Read:
-    path, graph, warnings = result
-    if isinstance(graph, tuple):
-        raise ReportError(*graph)
-    return path, graph, warnings
+    parse = parse or parse_file
+    map_report = map_report or to_triples
+    for path in files:
+        report = parse(path)
+        yield (
+            path,
+            serialise(map_report(report, base=base, ingested_at=ingested_at)),
+            report.warnings,
+        )
 
 
 def _keep_latest(

@@ -7,7 +7,7 @@ Every element remembers the 1-based line of the source text it was read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -124,6 +124,7 @@ class Answer:
     ``key`` is the stable identifier of the question (see ``s3graph.parse.form``), ``question`` its
     label as printed, ``text`` the answer with paragraphs joined by blank lines (``None`` when left
     blank), ``line`` the line of the question and ``answer_line`` the first line of the answer.
+    ``text_lines`` holds the source line of each non-blank line of ``text``, in order.
     """
 
     key: str
@@ -131,6 +132,7 @@ class Answer:
     text: str | None
     line: int
     answer_line: int | None
+    text_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +165,6 @@ class Report:
     answers: tuple[Answer, ...]
     missing_mandatory: tuple[str, ...] = ()
     warnings: tuple[ParseWarning, ...] = ()
-    #: Canonical names of other partnerships mentioned (filled by the linking step, not the parser).
-    collaborations: tuple[str, ...] = field(default=())
 
     def answer(self, key: str) -> Answer | None:
         """The answer to the question with this key, if the form had it."""

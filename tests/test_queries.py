@@ -252,6 +252,11 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[list[str | None]]]]] = {
             [P_BATTERIES, str(SDG["10"]), str(S3G["strongly-agree"]), "1"],
         ]),
     ],
+    "stats": [
+        # 4 reports, 2 partnerships, regions ES41 FI1D SE33 and one by name; memberships:
+        # participating 2+3+1+2, leading 1+1+0+1, interested 0+1+0+0.
+        ({}, [["4", "2", "4", "12", "0"]]),
+    ],
     "reports": [
         ({}, [
             [str(r.iri), str(D[f"partnership/{r.slug}"]), str(D[f"period/{r.period}"]),

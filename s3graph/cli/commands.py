@@ -17,7 +17,6 @@ from s3graph.cli.support import (
     nuts_option,
     open_store,
     progress_bar,
-    source_lines,
 )
 
 # -- parse ---------------------------------------------------------------------------------------
@@ -45,7 +44,7 @@ def parse(settings: Settings, file: Path, fmt: str, nuts_dir: Path | None) -> No
 
     report = parse_file(file)
     echo_warnings(str(file), report.warnings)
-    links = load_linker(settings, nuts_dir).link(report, source_lines(file))
+    links = load_linker(settings, nuts_dir).link(report)
     if fmt == "json":
         from s3graph.contract import to_contract
 
@@ -178,17 +177,14 @@ def _param_name(parameter: object) -> str:
 def stats(settings: Settings) -> None:
     """Count quads and named graphs (and reports, partnerships, regions) in the store."""
     from s3graph import queries
-    from s3graph.errors import QueryError
 
     with open_store(settings) as store:
-        lines = [("quads", store.count()), ("named graphs", store.graph_count())]
-        try:
-            named = queries.load_query("stats")
-        except QueryError:
-            named = None  # the named query is optional: fall back on the store's own counts
-        if named is not None:
-            result = queries.run_query(store, named, {}, base=settings.base)
-            for row in result.rows[:1]:
-                lines.extend(zip(result.columns, row, strict=True))
+        result = queries.run_query(store, queries.load_query("stats"), {}, base=settings.base)
+        lines = [("quads", str(store.count())), ("named graphs", str(store.graph_count()))]
+    for row in result.rows:
+        lines += [
+            (c, queries.plain(t) if t is not None else "0")
+            for c, t in zip(result.columns, row, strict=True)
+        ]
     for label, value in lines:
         click.echo(f"{label}: {value}")

@@ -14,9 +14,8 @@ import click
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from rdflib import Graph
-
     from s3graph.linking.links import Linker
+    from s3graph.mapping import NamedTriples
     from s3graph.model import ParseWarning, Report
     from s3graph.store import Store
     from s3graph.vocab.nuts_index import NutsIndex
@@ -91,21 +90,11 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
         return nuts_index_from_store(store)
 
 
-def source_lines(path: Path) -> list[str]:
-    """The lines of a report as the user's editor numbers them (for exact evidence lines)."""
-    from s3graph.linking.collaborations import split_source_lines
+def linked_mapper(linker: Linker) -> Callable[..., NamedTriples]:
+    """The ingest's ``map_report``: the report's triples together with its links."""
+    from s3graph.mapping.links import to_linked_triples
 
-    return split_source_lines(path.read_bytes().decode("utf-8-sig", errors="replace"))
-
-
-def linked_mapper(linker: Linker) -> Callable[..., Graph]:
-    """The ingest's ``map_report``: the report's graph together with its links."""
-    from s3graph.mapping.links import to_linked_graph
-
-    def map_report(report: Report, *, base: str, ingested_at: datetime) -> Graph:
-        lines = source_lines(Path(report.source.name))
-        return to_linked_graph(
-            report, linker.link(report, lines), base=base, ingested_at=ingested_at
-        )
+    def map_report(report: Report, *, base: str, ingested_at: datetime) -> NamedTriples:
+        return to_linked_triples(report, linker.link(report), base=base, ingested_at=ingested_at)
 
     return map_report

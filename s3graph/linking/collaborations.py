@@ -21,18 +21,15 @@ matches ``transport``). A match inside the name of a body that is not a partners
 Clean Hydrogen Alliance``, ``Smart Grids Task Force``) or of a platform is dropped, and the
 report's own partnership is never listed.
 
-Source lines: a table row knows its line. An answer knows its first line, and its text joins the
-source lines with ``\\n`` and paragraphs with ``\\n\\n``; when the caller passes the report's
-``source_lines``, each answer line is located exactly by searching the source from the answer's
-first line onwards. Without them the line is estimated by counting line breaks, which is exact
-unless paragraphs are separated by several blank lines (then it may be a few lines early).
+Source lines: a table row knows its line, and the parser records the line of every line of an
+answer's text (``Answer.text_lines``), so the evidence always points at the line to read.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -78,14 +75,10 @@ class TextMatch:
 # Public functions
 
 
-def find_collaborations(
-    report: Report, registry: Registry, source_lines: Sequence[str] | None = None
-) -> list[Mention]:
+def find_collaborations(report: Report, registry: Registry) -> list[Mention]:
     """Every mention of another partnership in ``report``: free-text answers, then table rows.
 
-    ``source_lines`` (the report's text split by :func:`split_source_lines`) makes the lines of
-    the free-text evidence exact; see the module docstring. One mention is kept per partnership,
-    section and line.
+    One mention is kept per partnership, section and line.
     """
     own = registry.lookup(report.partnership)
     # A partnership the registry does not know is still never listed as its own collaborator.
@@ -93,7 +86,7 @@ def find_collaborations(
     matcher = _matcher_for(registry)
     mentions: list[Mention] = []
     seen: set[tuple[str, str, int]] = set()
-    for segment in _segments(report, source_lines):
+    for segment in _segments(report):
         for match in matcher.find(segment.text):
             if match.partnership.slug == own_slug:
                 continue
@@ -120,12 +113,6 @@ def find_in_text(text: str, registry: Registry) -> list[TextMatch]:
     Nothing is excluded for being the report's own partnership.
     """
     return _matcher_for(registry).find(text)
-
-
-def split_source_lines(text: str) -> list[str]:
-    """A report's text as lines numbered like ``grep -n`` (index = line - 1), BOM and CR removed."""
-    text = text.removeprefix("\ufeff")
-    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -314,11 +301,11 @@ class _Segment:
     prose: bool  # free text (quote a sentence) or a table cell (quote the cell)
 
 
-def _segments(report: Report, source_lines: Sequence[str] | None) -> Iterator[_Segment]:
+def _segments(report: Report) -> Iterator[_Segment]:
     for answer in report.answers:
         if answer.key in SKIPPED_ANSWERS or answer.key in TABLE_ANSWERS or not answer.text:
             continue
-        for text, line in _answer_lines(answer, source_lines):
+        for text, line in _answer_lines(answer):
             yield _Segment(text, answer.key, line, prose=True)
     for area in report.working_areas:
         yield from _row_cells(area, "working_areas")
@@ -338,30 +325,21 @@ def _row_cells(row: WorkingArea | Event, table: str) -> Iterator[_Segment]:
             yield _Segment(cell.strip(), f"{table} row {row.n}", row.line, prose=False)
 
 
-def _normalise(line: str) -> str:
-    """A line as the parser's answer text holds it: no markup or odd spaces, squashed."""
-    line = line.replace("\ufeff", "").replace("**", "").translate(_SPACES)
-    line = re.sub(r"[\u200b\u200c\u200d\u2060\f\v]", "", line)
-    return " ".join(unicodedata.normalize("NFC", line).split())
+def _answer_lines(answer: Answer) -> Iterator[tuple[str, int]]:
+    """The non-blank lines of an answer with their source line numbers.
 
-
-def _answer_lines(answer: Answer, source_lines: Sequence[str] | None) -> Iterator[tuple[str, int]]:
-    """The non-blank lines of an answer with their source line numbers."""
+    The parser records each line's number (``Answer.text_lines``); for an answer built without
+    them the number is counted from the answer's first line.
+    """
     assert answer.text is not None
+    lines = [text for text in answer.text.split("\n") if text.strip()]
+    if len(answer.text_lines) == len(lines):
+        yield from zip(lines, answer.text_lines, strict=True)
+        return
     first = answer.answer_line or answer.line
-    cursor = first - 1  # index into source_lines
     for offset, text in enumerate(answer.text.split("\n")):
-        if not text.strip():
-            continue
-        line = first + offset
-        if source_lines is not None:
-            target = _normalise(text)
-            for index in range(cursor, len(source_lines)):
-                candidate = _normalise(source_lines[index])
-                if candidate == target or (target and target in candidate):
-                    line, cursor = index + 1, index + 1
-                    break
-        yield text, line
+        if text.strip():
+            yield text, first + offset
 
 
 def _sentence(text: str, position: int) -> str:

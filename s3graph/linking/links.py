@@ -9,7 +9,6 @@ RDF mapping (``s3graph.mapping.links``). Pure: the reference data is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,12 +59,11 @@ def link_report(
     registry: Registry,
     index: NutsIndex | None,
     names: RegionNames,
-    source_lines: Sequence[str] | None = None,
 ) -> ReportLinks:
     """Judge a parsed report against the registry and, when given, the NUTS classification."""
     partnership = registry.resolve(report.partnership) if report.partnership else None
     judgements = tuple(judge_report(report, index, names)) if index is not None else ()
-    mentions = tuple(find_collaborations(report, registry, source_lines))
+    mentions = tuple(find_collaborations(report, registry))
     return ReportLinks(partnership, judgements, mentions, index is not None)
 
 
@@ -91,11 +89,5 @@ class Linker:
         extra = [NameEntry(code, None, n) for code, names in fetched.items() for n in names]
         return cls(Registry.load(), load_region_names().extended(extra), index)
 
-    def link(self, report: Report, source_lines: Sequence[str] | None = None) -> ReportLinks:
-        return link_report(
-            report,
-            registry=self.registry,
-            index=self.index,
-            names=self.names,
-            source_lines=source_lines,
-        )
+    def link(self, report: Report) -> ReportLinks:
+        return link_report(report, registry=self.registry, index=self.index, names=self.names)

@@ -8,59 +8,15 @@ Terms of the ontology itself (questions, roles, ratings) are fixed and live unde
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from urllib.parse import quote, urlsplit
 
 from rdflib import URIRef
 
 from s3graph.namespaces import S3G
-
-#: What every slug looks like.
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-#: Letters that Unicode decomposition does not reduce to ASCII.
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ł": "l",
-        "Ł": "l",
-        "\u0131": "i",  # dotless i
-        "&": " and ",
-    }
-)
+from s3graph.slug import SLUG_PATTERN, slugify
 
 _ROLES = ("leading", "participating", "interested")
 _EVENT_KINDS = ("past", "planned")
-
-
-def slugify(text: str) -> str:
-    """Fold ``text`` to lower-case ASCII words joined by hyphens.
-
-    Accents are removed (``"Castilla y León"`` -> ``"castilla-y-leon"``), apostrophes are dropped
-    and any other run of non-alphanumeric characters becomes one hyphen. A text without any letter
-    or digit left gets ``"x-"`` and the first 10 hex digits of its SHA-1, so it is never empty.
-    """
-    folded = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    ascii_text = re.sub(r"['`]", "", ascii_text)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if slug:
-        return slug
-    return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
 def _segment(value: str) -> str:

@@ -22,11 +22,9 @@ from rdflib.namespace import XSD
 from s3graph.linking.links import ReportLinks
 from s3graph.linking.regions import Judgement
 from s3graph.mapping.iris import Iris
-from s3graph.mapping.report import to_graph
+from s3graph.mapping.report import NamedTriples, Triple, as_graph, to_triples
 from s3graph.model import Report
 from s3graph.namespaces import NUTS_CODE, ORG, RDF, RDFS, S3G, SKOS
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 def link_triples(
@@ -106,14 +104,18 @@ def _judgement(
     return triples
 
 
+def to_linked_triples(
+    report: Report, links: ReportLinks, *, base: str, ingested_at: datetime
+) -> NamedTriples:
+    """The report's triples (``to_triples``) and its links, under the registry's slug."""
+    slug = links.partnership.slug if links.partnership else None
+    named = to_triples(report, base=base, ingested_at=ingested_at, partnership_slug=slug)
+    extra = link_triples(report, named.identifier, links, base=base)
+    return NamedTriples(named.identifier, [*named.triples, *extra])
+
+
 def to_linked_graph(
     report: Report, links: ReportLinks, *, base: str, ingested_at: datetime
 ) -> Graph:
-    """The report's graph (``to_graph``) with its links, under the registry's partnership slug."""
-    slug = links.partnership.slug if links.partnership else None
-    graph = to_graph(report, base=base, ingested_at=ingested_at, partnership_slug=slug)
-    iri = graph.identifier
-    assert isinstance(iri, URIRef)
-    for triple in link_triples(report, iri, links, base=base):
-        graph.add(triple)
-    return graph
+    """:func:`to_linked_triples` as an rdflib graph."""
+    return as_graph(to_linked_triples(report, links, base=base, ingested_at=ingested_at))

@@ -116,9 +116,13 @@ def to_graph(
     ``ingested_at`` must carry a time zone. ``partnership_slug`` overrides the slug derived from
     the partnership's name as written (for example a canonical slug from a registry).
     """
-    named = to_triples(
-        report, base=base, ingested_at=ingested_at, partnership_slug=partnership_slug
+    return as_graph(
+        to_triples(report, base=base, ingested_at=ingested_at, partnership_slug=partnership_slug)
     )
+
+
+def as_graph(named: NamedTriples) -> Graph:
+    """An rdflib graph of ``named``, with the project's prefixes bound."""
     graph = Graph(identifier=named.identifier, bind_namespaces="core")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)

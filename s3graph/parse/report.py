@@ -115,7 +115,8 @@ def _answer(blocks: dict[str, Block], key: str) -> Answer:
     else:
         text = "\n".join(ln.text.strip() for ln in content) or None
     first = content[0].no if content else None
-    return Answer(key, block.question.label, text, block.label_line, first)
+    lines = tuple(ln.no for ln in content)
+    return Answer(key, block.question.label, text, block.label_line, first, lines)
 
 
 def _paragraphs(lines: tuple[Line, ...]) -> str | None:

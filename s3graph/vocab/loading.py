@@ -20,8 +20,6 @@ Named graphs:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,6 +37,7 @@ from s3graph.vocab import fetch as fetching
 from s3graph.vocab import nuts_csv, nuts_rdf, sdg, sources
 from s3graph.vocab.fetch import VocabFileError
 from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
+from s3graph.vocab.registry import REGISTRY_FILE
 
 if TYPE_CHECKING:
     from s3graph.store import Store
@@ -53,7 +52,6 @@ RDF_SUFFIXES = (".ttl", ".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".
 _CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 _YEAR_IN_NAME = re.compile(r"nuts(?:[-_ ]?at)?[-_ ]?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
 _SKOLEM_BASE = "https://w3id.org/s3graph/.well-known/genid/"
-_REGISTRY_FILE = "partnerships.ttl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,25 +121,25 @@ def _nuts_file_graphs(
         built = [_version_graph(rs, v) for v, rs in sorted(by_version.items())]
         return [g for g, _ in built], [s for _, s in built]
     text = _read_text(source)
-    header = _header(text)
-    if _has_columns(header, nuts_csv.CHANGE_COLUMNS):
-        changes = _read_changes(source, text)
+    header = nuts_csv.header_of(text)
+    kind = nuts_csv.layout(header)
+    if kind == "changes":
+        changes = nuts_csv.read_changes_csv(text, name=str(source))
         graph = nuts_rdf.nuts_changes_graph(changes, _codes_by_version(store))
         kinds = len({c.change for c in changes})
         summary = GraphSummary(
             str(graph.identifier), len(graph), f"{len(changes)} NUTS changes of {kinds} kinds"
         )
         return [graph], [summary]
-    if _has_columns(header, nuts_csv.REFERENCE_COLUMNS) or _has_columns(
-        header, nuts_csv.GISCO_COLUMNS
-    ):
+    if kind is not None:
         year = version if version is not None else version_from_name(source)
         if year is None:
             raise S3GraphError(
                 f"{source}: cannot tell the NUTS version from the file name; "
                 "give it with --version YEAR (e.g. --version 2021)"
             )
-        graph, summary = _version_graph(_read_regions(source, text, year), year)
+        regions = nuts_csv.read_reference_csv(text, year, name=str(source))
+        graph, summary = _version_graph(regions, year)
         return [graph], [summary]
     raise ReportError(
         str(source),
@@ -185,86 +183,6 @@ def _read_text(source: Path) -> str:
         raise ReportError(str(source), line, "UTF-8 text (a NUTS CSV file)") from exc
 
 
-def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(line number, cells) of every non-blank row after the header."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    next(reader, None)
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if any(c.strip() for c in cells):
-            yield start, cells
-
-
-def _header(text: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text, newline="")), [])
-    return [h.strip() for h in first]
-
-
-def _has_columns(header: list[str], wanted: Iterable[str]) -> bool:
-    folded = {h.casefold() for h in header}
-    return all(w.casefold() in folded for w in wanted)
-
-
-def _index(header: list[str], name: str) -> int:
-    return [h.casefold() for h in header].index(name.casefold())
-
-
-def _cell(cells: list[str], at: int) -> str:
-    return cells[at].strip() if at < len(cells) else ""
-
-
-def _read_regions(source: Path, text: str, version: int) -> list[NutsRegion]:
-    """The regions of a region CSV, each row checked first (file and line in the error)."""
-    header = _header(text)
-    reference = _has_columns(header, nuts_csv.REFERENCE_COLUMNS)
-    code_at = _index(header, "code" if reference else "NUTS_ID")
-    level_at = _index(header, "level" if reference else "LEVL_CODE")
-    seen: dict[str, int] = {}
-    for line, cells in _csv_rows(text):
-        if len(cells) < len(header):
-            raise ReportError(
-                str(source), line, f"{len(header)} cells like the header", ",".join(cells)
-            )
-        code, level = _cell(cells, code_at).upper(), _cell(cells, level_at)
-        if not _CODE.match(code):
-            raise ReportError(str(source), line, "a NUTS code like FI1D7", code)
-        if level not in ("0", "1", "2", "3"):
-            raise ReportError(str(source), line, f"a NUTS level 0-3 for {code}", level)
-        if code in seen:
-            raise ReportError(
-                str(source), line, f"each code once, but {code} is already on line {seen[code]}"
-            )
-        seen[code] = line
-    if not seen:
-        raise ReportError(str(source), 2, f"rows of NUTS {version} regions after the header", "")
-    return nuts_csv.read_reference_csv(text, version)
-
-
-def _read_changes(source: Path, text: str) -> list[NutsChange]:
-    """The change rows, each checked first (file and line in the error)."""
-    header = _header(text)
-    at = {name: _index(header, name) for name in nuts_csv.CHANGE_COLUMNS}
-    count = 0
-    for line, cells in _csv_rows(text):
-        count += 1
-        for side in ("from", "to"):
-            year, code = _cell(cells, at[f"{side}_version"]), _cell(cells, at[f"{side}_code"])
-            if year and not re.fullmatch(r"(19|20)\d\d", year):
-                raise ReportError(str(source), line, f"a year in {side}_version", year)
-            if code and not _CODE.match(code.upper()):
-                raise ReportError(str(source), line, f"a NUTS code in {side}_code", code)
-            if code and not year:
-                raise ReportError(str(source), line, f"the {side}_version of {code}", "")
-        if not _cell(cells, at["from_code"]) and not _cell(cells, at["to_code"]):
-            raise ReportError(str(source), line, "a from_code or a to_code", ",".join(cells))
-        if not _cell(cells, at["change"]):
-            raise ReportError(str(source), line, "the kind of change in the column change", "")
-    if not count:
-        raise ReportError(str(source), 2, "rows of NUTS changes after the header", "")
-    return nuts_csv.read_changes_csv(text)
-
-
 def _codes_by_version(store: Store) -> dict[int, set[str]]:
     """The codes of every NUTS version in the store (for the change links)."""
     codes: dict[int, set[str]] = defaultdict(set)
@@ -290,17 +208,15 @@ def fetch_nuts(
     summaries: list[LoadSummary] = []
     for version, path in paths:
         text = _read_text(path)
-        header = _header(text)
-        if not (
-            _has_columns(header, nuts_csv.GISCO_COLUMNS)
-            or _has_columns(header, nuts_csv.REFERENCE_COLUMNS)
-        ):
+        header = nuts_csv.header_of(text)
+        if nuts_csv.layout(header) not in ("gisco", "reference"):
             raise VocabFileError(
                 path,
                 f"the GISCO NUTS table of {sources.nuts_csv_url(version)} with the columns "
                 f"{', '.join(nuts_csv.GISCO_COLUMNS)}, found the header {','.join(header)!r}",
             )
-        graph, summary = _version_graph(_read_regions(path, text, version), version)
+        regions = nuts_csv.read_reference_csv(text, version, name=str(path))
+        graph, summary = _version_graph(regions, version)
         graphs.append(graph)
         summaries.append(LoadSummary(sources.nuts_csv_url(version), (summary,)))
     store.replace_graphs(graphs)
@@ -390,7 +306,7 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
 def registry_graph() -> Graph:
     """The partnership registry (``partnerships.ttl``) as the graph :data:`REGISTRY_GRAPH`."""
     graph = Graph(identifier=REGISTRY_GRAPH)
-    text = resources.files(__package__).joinpath(_REGISTRY_FILE).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(REGISTRY_FILE).read_text(encoding="utf-8")
     graph.parse(data=text, format="turtle")
     return _skolemised(graph)
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from s3graph.errors import ReportError
 from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
 
 Source = str | os.PathLike[str]
@@ -27,28 +29,59 @@ GISCO_COLUMNS = ("NUTS_ID", "LEVL_CODE", "CNTR_CODE", "NAME_LATN", "NUTS_NAME")
 CHANGE_COLUMNS = ("from_version", "from_code", "to_version", "to_code", "change")
 
 
-class NutsCsvError(ValueError):
-    """A CSV that is not one of the known NUTS layouts."""
+class NutsCsvError(ReportError, ValueError):
+    """A NUTS CSV that cannot be read: names the file (``<text>`` for text), the line and why."""
 
 
-def _text_of(source: Source) -> str:
-    """The CSV text: a path is read (UTF-8, BOM allowed); a string holding a line break is text."""
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
-        text = source
-    else:
-        text = Path(source).read_text(encoding="utf-8-sig")
-    return text.removeprefix("\ufeff")
+_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
-def _rows(source: Source) -> tuple[list[str], list[dict[str, str]]]:
-    """Header (stripped) and rows keyed by stripped column name, values stripped."""
-    reader = csv.reader(io.StringIO(_text_of(source), newline=""))
+def _text_of(source: Source, name: str | None) -> tuple[str, str]:
+    """The CSV's name (for errors) and text.
+
+    With ``name``, ``source`` is the text of that file; otherwise a string holding a line break
+    is text (named ``<text>``) and anything else a path, read as UTF-8 (BOM allowed).
+    """
+    if name is not None or (isinstance(source, str) and ("\n" in source or "\r" in source)):
+        return name or "<text>", str(source).removeprefix("\ufeff")
+    path = Path(source)
+    return str(path), path.read_text(encoding="utf-8-sig")
+
+
+def header_of(text: str) -> list[str]:
+    """The stripped column names of a CSV text."""
+    return [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+
+
+def layout(header: Sequence[str]) -> str | None:
+    """``reference``, ``gisco`` or ``changes``: which NUTS table a header belongs to, if any."""
+    for name, columns in (
+        ("reference", REFERENCE_COLUMNS),
+        ("gisco", GISCO_COLUMNS),
+        ("changes", CHANGE_COLUMNS),
+    ):
+        if _column_map(list(header), columns) is not None:
+            return name
+    return None
+
+
+def _rows(name: str, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header (stripped) and the non-blank rows with their first line, keyed by column name.
+
+    A row with fewer cells than the header is an error naming its line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     rows = []
+    line = 1
     for cells in reader:
+        start, line = line + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        rows.append({h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
+        if len(cells) < len(header):
+            raise NutsCsvError(name, start, f"{len(header)} cells like the header", ",".join(cells))
+        rows.append((start, {h: cells[i].strip() for i, h in enumerate(header)}))
     return header, rows
 
 
@@ -90,44 +123,88 @@ def _gisco_region(row: Mapping[str, str], cols: Mapping[str, str], version: int)
     )
 
 
-def read_reference_csv(source: Source, version: int) -> list[NutsRegion]:
-    """Regions of one NUTS version from a CSV path or text (reference or GISCO layout)."""
-    header, rows = _rows(source)
+def read_reference_csv(
+    source: Source, version: int, *, name: str | None = None
+) -> list[NutsRegion]:
+    """Regions of one NUTS version from a CSV path or text (reference or GISCO layout).
+
+    Every row is checked (a NUTS code, a level 0-3, each code once); a bad one raises
+    :class:`NutsCsvError` with its line.
+    """
+    name, text = _text_of(source, name)
+    header, rows = _rows(name, text)
     cols = _column_map(header, REFERENCE_COLUMNS)
-    if cols is not None:
-        return [_reference_region(r, cols, version) for r in rows if r[cols["code"]]]
-    cols = _column_map(header, GISCO_COLUMNS)
-    if cols is not None:
-        return [_gisco_region(r, cols, version) for r in rows if r[cols["NUTS_ID"]]]
-    raise NutsCsvError(
-        f"unknown NUTS CSV layout (header {header!r}); expected the columns "
-        f"{', '.join(REFERENCE_COLUMNS)} or {', '.join(GISCO_COLUMNS)}"
-    )
+    code_col, level_col, make = "code", "level", _reference_region
+    if cols is None:
+        cols = _column_map(header, GISCO_COLUMNS)
+        code_col, level_col, make = "NUTS_ID", "LEVL_CODE", _gisco_region
+    if cols is None:
+        raise NutsCsvError(
+            name,
+            1,
+            f"the columns {', '.join(REFERENCE_COLUMNS)} or {', '.join(GISCO_COLUMNS)}",
+            ",".join(header),
+        )
+    regions: list[NutsRegion] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        code, level = row[cols[code_col]].upper(), row[cols[level_col]]
+        if not _CODE.match(code):
+            raise NutsCsvError(name, line, "a NUTS code like FI1D7", code)
+        if level not in ("0", "1", "2", "3"):
+            raise NutsCsvError(name, line, f"a NUTS level 0-3 for {code}", level)
+        if code in seen:
+            raise NutsCsvError(
+                name, line, f"each code once, but {code} is already on line {seen[code]}"
+            )
+        seen[code] = line
+        regions.append(make(row, cols, version))
+    if not regions:
+        raise NutsCsvError(name, 2, f"rows of NUTS {version} regions after the header", "")
+    return regions
 
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value else None
 
 
-def read_changes_csv(source: Source) -> list[NutsChange]:
-    """Code relations between versions from a CSV path or text (``nuts-changes.csv`` layout)."""
-    header, rows = _rows(source)
+def _change(name: str, line: int, row: Mapping[str, str], cols: Mapping[str, str]) -> NutsChange:
+    for side in ("from", "to"):
+        year, code = row[cols[f"{side}_version"]], row[cols[f"{side}_code"]].upper()
+        if year and not _YEAR.match(year):
+            raise NutsCsvError(name, line, f"a year in {side}_version", year)
+        if code and not _CODE.match(code):
+            raise NutsCsvError(name, line, f"a NUTS code in {side}_code", code)
+        if code and not year:
+            raise NutsCsvError(name, line, f"the {side}_version of {code}", "")
+    if not row[cols["from_code"]] and not row[cols["to_code"]]:
+        raise NutsCsvError(name, line, "a from_code or a to_code", ",".join(row.values()))
+    if not row[cols["change"]]:
+        raise NutsCsvError(name, line, "the kind of change in the column change", "")
+    return NutsChange(
+        from_version=_int_or_none(row[cols["from_version"]]),
+        from_code=row[cols["from_code"]].upper() or None,
+        to_version=_int_or_none(row[cols["to_version"]]),
+        to_code=row[cols["to_code"]].upper() or None,
+        change=row[cols["change"]],
+    )
+
+
+def read_changes_csv(source: Source, *, name: str | None = None) -> list[NutsChange]:
+    """Code relations between versions from a CSV path or text (``nuts-changes.csv`` layout).
+
+    Every row is checked (years, codes, a kind of change); a bad one raises
+    :class:`NutsCsvError` with its line.
+    """
+    name, text = _text_of(source, name)
+    header, rows = _rows(name, text)
     cols = _column_map(header, CHANGE_COLUMNS)
     if cols is None:
-        raise NutsCsvError(
-            f"unknown NUTS changes layout (header {header!r}); "
-            f"expected the columns {', '.join(CHANGE_COLUMNS)}"
-        )
-    return [
-        NutsChange(
-            from_version=_int_or_none(r[cols["from_version"]]),
-            from_code=r[cols["from_code"]].upper() or None,
-            to_version=_int_or_none(r[cols["to_version"]]),
-            to_code=r[cols["to_code"]].upper() or None,
-            change=r[cols["change"]],
-        )
-        for r in rows
-    ]
+        raise NutsCsvError(name, 1, f"the columns {', '.join(CHANGE_COLUMNS)}", ",".join(header))
+    changes = [_change(name, line, row, cols) for line, row in rows]
+    if not changes:
+        raise NutsCsvError(name, 2, "rows of NUTS changes after the header", "")
+    return changes
 
 
 def load_reference_dir(directory: Source, versions: Iterable[int] | None = None) -> NutsIndex:

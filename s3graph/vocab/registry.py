@@ -18,61 +18,26 @@ hyphens, a leading ``the`` or ``S3P`` and a trailing ``partnership`` do not matt
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from s3graph.slug import SLUG_PATTERN, ascii_fold, slugify
+
 #: The ontology namespace (kept as a string: the registry does not need rdflib terms).
 S3G_NS = "https://w3id.org/s3graph/def#"
 #: Where registry partnerships live (the default data base of ``docs/architecture.md``).
 PARTNERSHIP_BASE = "https://w3id.org/s3graph/partnership/"
-#: What every slug looks like (same rule as :data:`s3graph.mapping.iris.SLUG_PATTERN`).
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The packaged registry file.
 REGISTRY_FILE = "partnerships.ttl"
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# Letters that Unicode decomposition does not reduce to ASCII (as in s3graph.mapping.iris).
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ł": "l",
-        "Ł": "l",
-        "\u0131": "i",
-        "&": " and ",
-    }
-)
 # Words around a name that say "this is a partnership" but are not part of the name.
 _LEADING = re.compile(r"^(?:the )?(?:s3p |s3 (?:thematic )?partnership (?:on |for )?)?")
 _TRAILING = re.compile(r"(?: s3)?(?: thematic)?(?: partnership| s3p)$")
-
-
-def ascii_fold(text: str) -> str:
-    """``text`` without accents, lower-case ASCII, ``&`` spelt ``and``."""
-    folded = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    return folded.encode("ascii", "ignore").decode("ascii").lower()
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens (the rule of ``s3graph.mapping.iris.slugify``).
-
-    Repeated here so that the vocabulary does not import the RDF mapping; a test checks that
-    the two agree on every registry name.
-    """
-    ascii_text = re.sub(r"['`]", "", ascii_fold(text))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
 def name_key(name: str) -> str:
@@ -304,9 +269,9 @@ class Registry:
         its platform unknown. Raises :class:`ValueError` for a name without any letter or digit.
         """
         cleaned = " ".join(name.split())
-        slug = slugify(cleaned)
-        if not slug:
+        if not re.search(r"[a-z0-9]", ascii_fold(cleaned)):
             raise ValueError(f"cannot make a partnership slug from {name!r}")
+        slug = slugify(cleaned)
         return PartnershipEntry(
             slug=slug,
             name=cleaned,
