@@ -3,7 +3,7 @@
     python bench/ingest.py [-n 300] [--seed 0]
 
 The headline figure times the real :func:`s3graph.ingest.ingest` end to end, as ``s3graph ingest
-DIR`` runs it (collect the files, parse, map, one transaction; SHACL validation is not part of
+DIR`` runs it (collect the files, parse, map, one atomic write; SHACL validation is not part of
 it). Then the same folder is ingested again (every graph already stored: the diff-based replace).
 Then the phases are timed one by one in this process, without the worker processes that
 ``ingest`` uses for large runs: parse (``parse_file``), map (``to_triples``), serialise (to
@@ -86,7 +86,7 @@ def run(n: int, seed: int, workdir: Path) -> list[Row]:
         ("  parse", parsed - started, triples),
         ("  map (to_triples)", mapped - parsed, triples),
         ("  serialise", serialised - mapped, triples),
-        ("  store (1 transaction)", stored - serialised, triples),
+        ("  store (1 atomic write)", stored - serialised, triples),
         ("  sum of phases, 1 core", stored - started, triples),
     ]
     started = time.perf_counter()

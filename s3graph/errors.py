@@ -19,6 +19,10 @@ class ReportError(S3GraphError):
         self.found = found
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[ReportError], tuple[str, int, str, str | None]]:
+        """Pickled with its fields, so that it crosses from a worker process intact."""
+        return (type(self), (self.path, self.line, self.expected, self.found))
+
     def __str__(self) -> str:
         message = f"{self.path}:{self.line}: expected {self.expected}"
         if self.found is not None:

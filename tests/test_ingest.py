@@ -221,8 +221,15 @@ def test_the_real_parser_and_mapping_are_the_defaults(tmp_path: Path) -> None:
     assert all(iri.startswith(f"{BASE}report/") for iri in summary.graphs)
 
 
-def test_a_run_with_the_real_parser_stops_at_the_first_error(tmp_path: Path) -> None:
-    """Real parser: the first bad file in order is reported, nothing written."""
+@pytest.mark.parametrize("parallel_from", [1000, 2], ids=["in-process", "worker-processes"])
+def test_a_run_with_the_real_parser_stops_at_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+) -> None:
+    """Real parser, in this process or in workers: the first bad file in order is reported,
+    nothing written, and a clean run gives the same graphs either way."""
+    import s3graph.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM", parallel_from)
     examples = Path(__file__).resolve().parents[1] / "s3graph" / "examples"
     folder = tmp_path / "in"
     folder.mkdir()

@@ -199,3 +199,21 @@ def test_error_attributes_match_the_message(mining_text: str, api, tmp_path: Pat
     path = write(tmp_path, text.encode("utf-8"))
     err, line = report_error(api, path)
     assert (err.path, err.line) == (str(path), line)
+
+
+def test_a_report_error_survives_pickling() -> None:
+    """Errors cross from the ingest's worker processes intact."""
+    import pickle
+
+    from s3graph.errors import ReportError
+
+    error = ReportError("a.txt", 12, "a reporting period", "Sometime")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ReportError
+    assert (copy.path, copy.line, copy.expected, copy.found) == (
+        "a.txt",
+        12,
+        "a reporting period",
+        "Sometime",
+    )
+    assert str(copy) == str(error)

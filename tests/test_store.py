@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -250,16 +249,68 @@ def test_named_triples_are_stored_like_graphs(store: Store) -> None:
     assert store.count() == 6
 
 
-def test_replacing_500_triples_is_fast(store: Store) -> None:
-    """About 10-25 ms on disk here (RocksDB's commit dominates); the bound leaves room for CI."""
-    store.replace_graphs([graph("warm", 250)])
-    timings = []
-    for version in range(5):
-        g = graph("a", 250, version)
-        started = time.perf_counter()
-        store.replace_graphs([g])
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.25, timings
+class _Calls:
+    """A pyoxigraph store that records which writing method the wrapper called."""
+
+    def __init__(self, inner: ox.Store) -> None:
+        self.inner, self.calls = inner, []
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("bulk_load", "load", "update"):
+            self.calls.append(name)
+        return getattr(self.inner, name)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+
+@pytest.mark.parametrize(("limit", "method"), [(10_000, "bulk_load"), (0, "load")])
+def test_new_graphs_are_written_in_one_call_of_the_right_kind(
+    store: Store, monkeypatch: pytest.MonkeyPatch, limit: int, method: str
+) -> None:
+    monkeypatch.setattr(store_module, "ATOMIC_BULK_LIMIT", limit)
+    recorder = _Calls(store._store)
+    monkeypatch.setattr(store, "_inner", recorder)
+    store.replace_graphs([graph("a", 10), graph("b", 10)])
+    assert recorder.calls == [method]
+    assert store.count() == 40
+    store.replace_graphs([graph("a", 5, version=2)])  # an existing graph: a transaction
+    assert recorder.calls == [method, "update"]
+    assert store.count() == 30
+
+
+def test_readers_see_new_graphs_whole_or_not_at_all(store: Store) -> None:
+    """Bulk writes of new graphs, with a reader counting what it sees meanwhile."""
+    size, writes = 3000, 12
+    query = (
+        f"SELECT ?g (COUNT(?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{EX.version}> ?v }} }} GROUP BY ?g"
+    )
+    problems: list[str] = []
+    reads = 0
+    done = threading.Event()
+
+    def read() -> None:
+        nonlocal reads
+        while not done.is_set():
+            counts = {s["g"].value: int(s["n"].value) for s in select(store, query)}
+            reads += 1
+            if any(n != size for n in counts.values()):
+                problems.append(f"half-written graph: {counts}")
+            runs = {g.rsplit("/", 1)[-1][:-1] for g in counts}
+            if any(f"{EX}{run}a" not in counts or f"{EX}{run}b" not in counts for run in runs):
+                problems.append(f"one graph of a write without the other: {sorted(counts)}")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for k in range(writes):
+            store.replace_graphs([graph(f"w{k}a", size), graph(f"w{k}b", size)])
+    finally:
+        done.set()
+        reader.join()
+    assert problems == []
+    assert store.graph_count() == 2 * writes
+    assert reads >= writes // 2, f"the reader ran only {reads} times: no real overlap"
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ boilerplate it prints around them. The parser reads a report against this descri
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 
 class Kind(StrEnum):
@@ -30,16 +30,21 @@ class Question:
     def matches(self, folded_line: str) -> bool:
         """True when a (folded) line is this question's label, possibly wrapped or trimmed."""
         line = folded_line.rstrip(" .:?")
-        full = fold(self.label).rstrip(" .:?")
+        full = _folded_label(self.label)
         if self.prefix:
-            return line.startswith(fold(self.prefix)) and len(line) <= len(full) + 12
+            return line.startswith(_folded_label(self.prefix)) and len(line) <= len(full) + 12
         return line == full
+
+
+@cache
+def _folded_label(label: str) -> str:
+    """A label of the form, folded once (labels are few; lines are folded as they come)."""
+    return fold(label).rstrip(" .:?")
 
 
 def fold(text: str) -> str:
     """Lower-case, collapse white space and drop the characters the export decorates labels with."""
-    text = text.replace("*", "").replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.replace("*", "").split()).casefold()
 
 
 QUESTIONS: tuple[Question, ...] = (

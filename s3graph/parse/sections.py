@@ -35,13 +35,13 @@ class Sections:
     last_line: int
 
 
-def _label_positions(lines: list[Line]) -> list[tuple[int, Question]]:
+def _label_positions(folded: list[str]) -> list[tuple[int, Question]]:
     """Indexes of the label lines, questions taken in form order (a missing one is skipped)."""
     found: list[tuple[int, Question]] = []
     start = 0
     for question in QUESTIONS:
-        for i in range(start, len(lines)):
-            if question.matches(fold(lines[i].text)):
+        for i in range(start, len(folded)):
+            if question.matches(folded[i]):
                 found.append((i, question))
                 start = i + 1
                 break
@@ -49,14 +49,14 @@ def _label_positions(lines: list[Line]) -> list[tuple[int, Question]]:
 
 
 def split_sections(lines: list[Line]) -> Sections:
-    positions = _label_positions(lines)
+    folded = [fold(ln.text) for ln in lines]
+    form_text = [is_boilerplate(f) for f in folded]
+    positions = _label_positions(folded)
     blocks: dict[str, Block] = {}
     for k, (i, question) in enumerate(positions):
         end = positions[k + 1][0] if k + 1 < len(positions) else len(lines)
-        body = tuple(ln for ln in lines[i + 1 : end] if not is_boilerplate(fold(ln.text)))
+        body = tuple(lines[j] for j in range(i + 1, end) if not form_text[j])
         blocks[question.key] = Block(question, lines[i].no, body)
     first = positions[0][0] if positions else len(lines)
-    preamble = tuple(
-        ln for ln in lines[:first] if not ln.blank and not is_boilerplate(fold(ln.text))
-    )
+    preamble = tuple(lines[j] for j in range(first) if not lines[j].blank and not form_text[j])
     return Sections(blocks, preamble, lines[-1].no if lines else 0)

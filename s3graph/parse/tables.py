@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from s3graph.model import SDG_RATINGS, ParseWarning
 from s3graph.parse.form import fold
@@ -35,8 +36,18 @@ def _cell(text: str) -> str | None:
 
 
 def _is_header(line: Line, columns: tuple[str, ...]) -> bool:
-    cells = [fold(c) for c in line.text.split("\t") if c.strip()]
-    return bool(cells) and cells == [fold(c) for c in columns[: len(cells)]]
+    if "\t" not in line.text or line.text.lstrip()[:1].isdigit():
+        return False  # a header row is tab-separated labels; a numbered row is data
+    cells = [c for c in line.text.split("\t") if c.strip()]
+    expected = _folded_columns(columns)
+    if not cells or len(cells) > len(expected) or fold(cells[0]) != expected[0]:
+        return False
+    return [fold(c) for c in cells] == list(expected[: len(cells)])
+
+
+@cache
+def _folded_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(c) for c in columns)
 
 
 def read_rows(
