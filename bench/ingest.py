@@ -4,15 +4,18 @@
 
 The headline figure times the real :func:`s3graph.ingest.ingest` end to end, as ``s3graph ingest
 DIR`` runs it (collect the files, parse, map, one atomic write; SHACL validation is not part of
-it). Then the same folder is ingested again (every graph already stored: the diff-based replace).
+it). Then the same folder is ingested again (every graph already stored: the diff-based replace),
+and once more into a fresh store with the linking ``s3graph ingest`` adds (the partnership
+registry, mentions of other partnerships and, with ``--nuts DIR``, region judgements).
 Then the phases are timed one by one in this process, without the worker processes that
 ``ingest`` uses for large runs: parse (``parse_file``), map (``to_triples``), serialise (to
 N-Triples lines), store (one ``replace_graphs`` into another fresh store); ``to_graph`` (the
 rdflib graph the mapping used to build for the store) is timed for comparison.
 
 Reports come from ``bench/synth.py`` with ``distinct=True``: no two share a partnership and
-half-year, so N reports are N named graphs (beyond 264, the partnerships are invented names
-"Synthetic Partnership NNN"). Target: at least 100 reports/s end to end. It prints figures and
+half-year, so N reports are N named graphs (beyond the registry's partnerships times the
+half-years, the partnerships are invented names "Synthetic Partnership NNN"). Target: at least
+100 reports/s end to end. It prints figures and
 never asserts timings.
 """
 
@@ -34,10 +37,13 @@ sys.path.append(str(BENCH_DIR.parent))  # s3graph from the checkout when it is n
 from synth import synth_report  # noqa: E402
 
 from s3graph.ingest import ingest  # noqa: E402
+from s3graph.linking.links import Linker  # noqa: E402
 from s3graph.mapping import to_graph, to_triples  # noqa: E402
+from s3graph.mapping.links import linked_mapper  # noqa: E402
 from s3graph.namespaces import DEFAULT_BASE  # noqa: E402
 from s3graph.parse import parse_file  # noqa: E402
 from s3graph.store import Store, serialise  # noqa: E402
+from s3graph.vocab.nuts_csv import load_reference_dir  # noqa: E402
 
 Row = tuple[str, float, int]
 
@@ -53,7 +59,7 @@ def write_reports(n: int, seed: int, folder: Path) -> list[Path]:
     return paths
 
 
-def run(n: int, seed: int, workdir: Path) -> list[Row]:
+def run(n: int, seed: int, workdir: Path, nuts: Path | None) -> list[Row]:
     """Time ingestion and each phase; returns (what, seconds, triples) rows."""
     folder = workdir / "reports"
     paths = write_reports(n, seed, folder)
@@ -69,6 +75,14 @@ def run(n: int, seed: int, workdir: Path) -> list[Row]:
         again = ingest(store, [folder], base=DEFAULT_BASE)
         rows.append(("ingest again (same)", time.perf_counter() - started, again.triples))
         assert store.count() == count, "re-ingesting must leave the same number of triples"
+
+    index = load_reference_dir(nuts) if nuts is not None else None
+    with Store.open(workdir / "linked") as store:
+        started = time.perf_counter()
+        mapper = linked_mapper(Linker.load(index))
+        summary = ingest(store, [folder], base=DEFAULT_BASE, map_report=mapper)
+        label = "ingest with links" + (" + NUTS" if index is not None else "")
+        rows.append((label, time.perf_counter() - started, summary.triples))
 
     started = time.perf_counter()
     reports = [parse_file(p) for p in paths]
@@ -100,10 +114,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--reports", type=int, default=300, help="number of reports")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generator")
+    parser.add_argument(
+        "--nuts",
+        type=Path,
+        default=None,
+        help="folder of NUTS CSV files (nuts-YYYY.csv, nuts-changes.csv) to judge regions with",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="s3graph-bench-") as tmp:
-        rows = run(args.reports, args.seed, Path(tmp))
+        rows = run(args.reports, args.seed, Path(tmp), args.nuts)
 
     n = args.reports
     print(

@@ -12,7 +12,6 @@ import click
 from s3graph.cli.support import (
     Settings,
     echo_warnings,
-    linked_mapper,
     load_linker,
     nuts_option,
     open_store,
@@ -84,6 +83,7 @@ def ingest(
     or the versions loaded with 's3graph vocab'), its mentions of other partnerships recorded.
     """
     from s3graph import ingest as core
+    from s3graph.mapping.links import linked_mapper
     from s3graph.parse import parse_file
     from s3graph.vocab.loading import ensure_base_vocabularies
 

@@ -12,11 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from s3graph.linking.links import Linker
-    from s3graph.mapping import NamedTriples
-    from s3graph.model import ParseWarning, Report
+    from s3graph.model import ParseWarning
     from s3graph.store import Store
     from s3graph.vocab.nuts_index import NutsIndex
 
@@ -88,13 +85,3 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
 
     with Store.open(settings.store, read_only=True) as store:
         return nuts_index_from_store(store)
-
-
-def linked_mapper(linker: Linker) -> Callable[..., NamedTriples]:
-    """The ingest's ``map_report``: the report's triples together with its links."""
-    from s3graph.mapping.links import to_linked_triples
-
-    def map_report(report: Report, *, base: str, ingested_at: datetime) -> NamedTriples:
-        return to_linked_triples(report, linker.link(report), base=base, ingested_at=ingested_at)
-
-    return map_report

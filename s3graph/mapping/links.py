@@ -14,12 +14,13 @@ Adds to a report's graph (same named graph, no blank nodes):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from s3graph.linking.links import ReportLinks
+from s3graph.linking.links import Linker, ReportLinks
 from s3graph.linking.regions import Judgement
 from s3graph.mapping.iris import Iris
 from s3graph.mapping.report import NamedTriples, Triple, as_graph, to_triples
@@ -119,3 +120,12 @@ def to_linked_graph(
 ) -> Graph:
     """:func:`to_linked_triples` as an rdflib graph."""
     return as_graph(to_linked_triples(report, links, base=base, ingested_at=ingested_at))
+
+
+def linked_mapper(linker: Linker) -> Callable[..., NamedTriples]:
+    """A ``map_report`` for :func:`s3graph.ingest.ingest`: each report's triples with its links."""
+
+    def map_report(report: Report, *, base: str, ingested_at: datetime) -> NamedTriples:
+        return to_linked_triples(report, linker.link(report), base=base, ingested_at=ingested_at)
+
+    return map_report
