@@ -25,7 +25,7 @@ from s3graph.vocab.names import (
     parse_names,
     similarity,
 )
-from s3graph.vocab.nuts_csv import load_reference_dir
+from s3graph.vocab.nuts_csv import load_reference_dir, read_reference_csv
 from s3graph.vocab.nuts_index import NutsIndex
 
 REGION_KINDS = frozenset(REGION_RULES)
@@ -374,3 +374,27 @@ def test_distance_is_a_symmetric_bounded_measure(a: str, b: str) -> None:
 @given(st.text(max_size=30))
 def test_folding_is_idempotent(text: str) -> None:
     assert fold_name(fold_name(text)) == fold_name(text)
+
+
+@pytest.mark.parametrize("version", [2016, 2021, 2024])
+def test_every_nuts_0_2_region_of_the_eu_efta_and_uk_has_an_english_name(
+    shared_dir: Path, version: int
+) -> None:
+    """Our curated names cover every NUTS 0-2 region (a region with the territory of its
+    country, like EE0 and EE00, shares the country's name)."""
+    names = load_region_names()
+    regions = read_reference_csv(shared_dir / "reference" / f"nuts-{version}.csv", version)
+    efta = {"CH", "IS", "LI", "NO"}
+    wanted = [
+        r.code
+        for r in regions
+        if r.level <= 2
+        and not r.code.endswith("Z")
+        and (r.country in efta or r.country not in {"AL", "ME", "MK", "RS", "TR", "XK"})
+    ]
+    missing = [
+        code
+        for code in wanted
+        if not names.english_names(code, version) and not names.english_names(code.rstrip("0"))
+    ]
+    assert missing == []
