@@ -91,3 +91,13 @@ def test_cached_wikidata_names_join_ours(tmp_path: Path, monkeypatch: pytest.Mon
         "code\tname\tkind\nFI1D7\tYlä-Lappi test name\talias\n", encoding="utf-8"
     )
     assert "Ylä-Lappi test name" in Linker.load(None).names.english_names("FI1D7")
+
+
+def test_partnerships_lists_those_with_reports_only(store: Path, corpus_files) -> None:
+    """The registry (stored by ingest) knows more partnerships than have reports."""
+    labels = {r["label"] for r in _query(store, "partnerships")}
+    expected = {
+        json.loads(Path(case.expected_path).read_text("utf-8"))["partnership"].casefold()
+        for case in corpus_files
+    }
+    assert {label.casefold() for label in labels} == expected
