@@ -53,6 +53,7 @@ SMALL_EXPECTED = """
     s3g:partnership <partnership/textiles> ;
     dcterms:temporal <period/2020-H2> ;
     s3g:periodLabel "July - December 2020" ;
+    s3g:sourceLine 3 ;
     s3g:startDateText "Spring 2018" ;
     s3g:executiveSummary "We weave." ;
     dcterms:title "Smart Regional Investment in Textile Innovation monitoring progress report, July - December 2020" ;
@@ -63,7 +64,13 @@ SMALL_EXPECTED = """
     s3g:sdgAssessment <report/textiles/2020-H2/sdg/9> , <report/textiles/2020-H2/sdg/12> ,
         <report/textiles/2020-H2/sdg/13> ;
     s3g:answer <report/textiles/2020-H2/answer/executive_summary> ,
-        <report/textiles/2020-H2/answer/interested_entities> ;
+        <report/textiles/2020-H2/answer/interested_entities> ,
+        <report/textiles/2020-H2/answer/outreach> ,
+        <report/textiles/2020-H2/answer/reporting_period> ,
+        <report/textiles/2020-H2/answer/partnership> ,
+        <report/textiles/2020-H2/answer/start_date> ,
+        <report/textiles/2020-H2/answer/leading_regions> ,
+        <report/textiles/2020-H2/answer/participating_regions> ;
     s3g:parseWarning <report/textiles/2020-H2/warning/1> .
 
 # Participating regions: one with a code (ES41), one by name only.
@@ -187,7 +194,7 @@ SMALL_EXPECTED = """
     s3g:rating s3g:strongly-agree , s3g:agree ;
     s3g:sourceLine 62 .
 
-<report/textiles/2020-H2/answer/executive_summary> a s3g:Answer ;
+<report/textiles/2020-H2/answer/executive_summary> a s3g:Answer , s3g:MandatoryAnswer ;
     s3g:question s3g:question-executive_summary ;
     rdf:value "We weave." ;
     s3g:sourceLine 14 .
@@ -196,6 +203,23 @@ SMALL_EXPECTED = """
     s3g:question s3g:question-interested_entities ;
     rdf:value "EURATEX, research centres (LEITAT, AITEX); CITEVE." ;
     s3g:sourceLine 29 .
+
+# A question left blank: a node without a value, at the question's line.
+<report/textiles/2020-H2/answer/outreach> a s3g:Answer ;
+    s3g:question s3g:question-outreach ;
+    s3g:sourceLine 50 .
+
+# Mandatory questions the (hand-made) report does not hold: nodes without value or line.
+<report/textiles/2020-H2/answer/reporting_period> a s3g:Answer , s3g:MandatoryAnswer ;
+    s3g:question s3g:question-reporting_period .
+<report/textiles/2020-H2/answer/partnership> a s3g:Answer , s3g:MandatoryAnswer ;
+    s3g:question s3g:question-partnership .
+<report/textiles/2020-H2/answer/start_date> a s3g:Answer , s3g:MandatoryAnswer ;
+    s3g:question s3g:question-start_date .
+<report/textiles/2020-H2/answer/leading_regions> a s3g:Answer , s3g:MandatoryAnswer ;
+    s3g:question s3g:question-leading_regions .
+<report/textiles/2020-H2/answer/participating_regions> a s3g:Answer , s3g:MandatoryAnswer ;
+    s3g:question s3g:question-participating_regions .
 
 <report/textiles/2020-H2/warning/1> a s3g:ParseWarning ;
     rdfs:comment "line not recognised" ;
@@ -355,11 +379,15 @@ def test_exact_dates_only_for_exact_days() -> None:
     assert graph.value(planned, ns.SCHEMA.endDate) is None
 
 
-def test_answers_without_text_are_left_out() -> None:
+def test_an_answer_without_text_is_a_node_without_value() -> None:
     graph = mining_graph()
     answers = set(graph.objects(MINING_IRI, S3G.answer))
-    assert URIRef(f"{MINING_IRI}/answer/eu13_involvement") not in answers
-    assert len(answers) == sum(1 for a in mining_report().answers if a.text is not None)
+    empty = URIRef(f"{MINING_IRI}/answer/eu13_involvement")
+    assert empty in answers
+    assert graph.value(empty, ns.RDF.value) is None
+    assert graph.value(empty, S3G.sourceLine) is not None
+    with_value = {a for a in answers if graph.value(a, ns.RDF.value) is not None}
+    assert len(with_value) == sum(1 for a in mining_report().answers if a.text is not None)
 
 
 def test_period_and_file_provenance() -> None:

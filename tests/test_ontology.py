@@ -33,6 +33,7 @@ CLOSED_NAMESPACES = (
     "RDF",
     "RDFS",
     "SDO",
+    "SH",
     "SKOS",
     "TIME",
     "VANN",

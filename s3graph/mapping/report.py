@@ -40,6 +40,7 @@ from s3graph.namespaces import (
     TIME,
     XSD,
 )
+from s3graph.parse.form import MANDATORY_LABELS
 
 #: What a normalised NUTS code looks like (the parser's ``RegionMention.code``).
 _NUTS_CODE = re.compile(r"[A-Z]{2}[A-Z0-9]{0,3}")
@@ -263,6 +264,7 @@ def _add_report(graph: _Sink, s: _Subjects) -> None:
             (S3G.partnership, s.partnership),
             (DCTERMS.temporal, s.period),
             (S3G.periodLabel, Literal(period.label)),
+            (S3G.sourceLine, Literal(period.line)),
             (DCTERMS.title, Literal(title)),
             (PROV.wasDerivedFrom, s.iris.source(s.report_iri)),
             (PROV.wasGeneratedBy, s.iris.ingestion(s.report_iri)),
@@ -425,14 +427,25 @@ def _add_sdg(graph: _Sink, s: _Subjects) -> None:
 
 
 def _add_answers(graph: _Sink, s: _Subjects) -> None:
-    for answer in s.report.answers:
-        if answer.text is None:
-            continue
-        iri = s.iris.answer(s.report_iri, answer.key)
+    """One node per question of the form, answered or not (an empty one has no ``rdf:value``).
+
+    Answers to the questions the form marks mandatory are also ``s3g:MandatoryAnswer``, so that
+    the shapes can require their value; a mandatory question missing from the file altogether
+    still gets its (empty) node.
+    """
+    answers = {answer.key: answer for answer in s.report.answers}
+    for key in [*answers, *(k for k in MANDATORY_LABELS if k not in answers)]:
+        answer = answers.get(key)
+        iri = s.iris.answer(s.report_iri, key)
         graph.add((s.report_iri, S3G.answer, iri))
         graph.add((iri, RDF.type, S3G.Answer))
-        graph.add((iri, S3G.question, question_term(answer.key)))
-        graph.add((iri, RDF.value, Literal(answer.text)))
+        if key in MANDATORY_LABELS:
+            graph.add((iri, RDF.type, S3G.MandatoryAnswer))
+        graph.add((iri, S3G.question, question_term(key)))
+        if answer is None:
+            continue
+        if answer.text is not None:
+            graph.add((iri, RDF.value, Literal(answer.text)))
         graph.add((iri, S3G.sourceLine, Literal(answer.answer_line or answer.line)))
 
 
