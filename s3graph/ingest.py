@@ -23,16 +23,20 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from s3graph.errors import ReportError
+from rdflib import Graph
+
+from s3graph.errors import ReportError, S3GraphError
 from s3graph.model import ParseWarning, Report
+from s3graph.validate.problems import Problem
 
 if TYPE_CHECKING:
     from s3graph.store import NamedGraph, SerialisedGraph, Store
+    from s3graph.validate.shacl import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +69,29 @@ class IngestSummary:
     triples: int
     warnings: list[tuple[Path, ParseWarning]]
     graphs: list[str]
+    #: What validation found (empty when the run did not validate), in file and line order.
+    problems: list[Problem] = field(default_factory=list)
+
+
+class ValidateReport(Protocol):
+    """Validates one report's graph (``s3graph.validate.validate_graph``)."""
+
+    def __call__(self, data: Graph, /, *, file: str) -> Outcome: ...
+
+
+class ValidationFailed(S3GraphError):
+    """``--strict``: some report breaks a rule of the form; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, violations: Sequence[Problem]) -> None:
+        self.violations = list(violations)
+        first = self.violations[0]
+        where = f"{first.file}:{first.line}" if first.line is not None else first.file
+        super().__init__(
+            f"{where}: {first.rule}: {first.message} (and {len(self.violations) - 1} more "
+            "violations); nothing was stored: fix the reports or ingest without --strict"
+        )
 
 
 def collect_files(paths: Sequence[Path]) -> list[Path]:
@@ -100,36 +127,55 @@ def ingest(
     base: str,
     parse: ParseReport | None = None,
     map_report: MapReport | None = None,
+    validate: ValidateReport | None = None,
+    strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> IngestSummary:
-    """Parse, map and store the reports of ``paths`` (see :func:`collect_files`) in one write.
+    """Parse, map (and validate) the reports of ``paths`` and store them in one write.
 
     ``parse`` and ``map_report`` default to :func:`s3graph.parse.parse_file` and
-    :func:`s3graph.mapping.to_triples`. ``progress`` is called with each file once it is parsed and
-    mapped; ``now`` gives the ingestion time recorded in every graph of the run.
+    :func:`s3graph.mapping.to_triples`. With ``validate``, each report's validation results are
+    stored as a graph of their own beside it; with ``strict`` too, a report with a Violation
+    raises :class:`ValidationFailed` and nothing is written. ``progress`` is called with each
+    file once it is read; ``now`` gives the ingestion time recorded in every graph of the run.
     """
     from s3graph.mapping import to_triples
     from s3graph.parse import parse_file
 
     files = collect_files(paths)
-    job = _Job(parse or parse_file, map_report or to_triples, base, now())
-    graphs: dict[str, tuple[Path, SerialisedGraph]] = {}
+    job = _Job(parse or parse_file, map_report or to_triples, base, now(), validate)
+    kept: dict[str, _Read] = {}
     warnings: list[tuple[Path, ParseWarning]] = []
-    for path, graph, file_warnings in _read_all(files, job):
-        warnings.extend((path, warning) for warning in file_warnings)
-        _keep_latest(graphs, warnings, path, graph)
+    for read in _read_all(files, job):
+        warnings.extend((read.path, warning) for warning in read.warnings)
+        _keep_latest(kept, warnings, read)
         if progress is not None:
-            progress(path)
-    written = [graph for _, graph in graphs.values()]
+            progress(read.path)
+    problems = sorted((p for read in kept.values() for p in read.problems), key=lambda p: p.rank)
+    violations = [p for p in problems if p.severity == "Violation"]
+    if strict and violations:
+        raise ValidationFailed(violations)
+    written = [graph for read in kept.values() for graph in read.graphs]
     store.replace_graphs(written)
     logger.info("ingested %d files into %d graphs", len(files), len(written))
     return IngestSummary(
         files=len(files),
         triples=sum(len(graph) for graph in written),
         warnings=warnings,
-        graphs=sorted(graphs),
+        graphs=sorted(kept),
+        problems=problems,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One file read: its report's graph first, then its validation results (if validated)."""
+
+    path: Path
+    graphs: tuple[SerialisedGraph, ...]
+    warnings: tuple[ParseWarning, ...]
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +186,21 @@ class _Job:
     map_report: MapReport
     base: str
     ingested_at: datetime
+    validate: ValidateReport | None = None
 
-    def read(self, path: Path) -> Read:
+    def read(self, path: Path) -> _Read:
+        from s3graph.mapping.report import as_graph
         from s3graph.store import serialise
 
         report = self.parse(path)
         graph = self.map_report(report, base=self.base, ingested_at=self.ingested_at)
-        return path, serialise(graph), report.warnings
+        if self.validate is None:
+            return _Read(path, (serialise(graph),), report.warnings, ())
+        data = graph if isinstance(graph, Graph) else as_graph(graph)
+        outcome = self.validate(data, file=str(path))
+        graphs = (serialise(data), serialise(outcome.graph))
+        return _Read(path, graphs, report.warnings, outcome.problems)
 
-
-Read = tuple[Path, "SerialisedGraph", tuple[ParseWarning, ...]]
 
 #: The job of this worker process (set by :func:`_start_worker` in a forked worker only).
 _worker_job: _Job | None = None
@@ -160,12 +211,12 @@ def _start_worker(job: _Job) -> None:
     _worker_job = job
 
 
-def _read_in_worker(path: Path) -> Read:
+def _read_in_worker(path: Path) -> _Read:
     assert _worker_job is not None, "not a worker process"
     return _worker_job.read(path)
 
 
-def _read_all(files: list[Path], job: _Job) -> Iterator[Read]:
+def _read_all(files: list[Path], job: _Job) -> Iterator[_Read]:
     """Each file parsed, mapped and serialised, in order; raises the first ReportError.
 
     Runs of :data:`PARALLEL_FROM` files or more are read by one forked worker per core (the
@@ -186,16 +237,13 @@ def _read_all(files: list[Path], job: _Job) -> Iterator[Read]:
 
 
 def _keep_latest(
-    graphs: dict[str, tuple[Path, SerialisedGraph]],
-    warnings: list[tuple[Path, ParseWarning]],
-    path: Path,
-    graph: SerialisedGraph,
+    kept: dict[str, _Read], warnings: list[tuple[Path, ParseWarning]], read: _Read
 ) -> None:
-    """Record ``graph`` under its IRI; an earlier file with the same IRI is superseded."""
-    iri = graph.iri
-    earlier = graphs.pop(iri, None)
+    """Record ``read`` under its report's IRI; an earlier file with the same IRI is superseded."""
+    iri = read.graphs[0].iri
+    earlier = kept.pop(iri, None)
     if earlier is not None:
-        message = f"not stored: {path} is a later file with the same report <{iri}>"
-        warnings.append((earlier[0], ParseWarning(line=0, message=message)))
-        logger.warning("%s: %s", earlier[0], message)
-    graphs[iri] = (path, graph)
+        message = f"not stored: {read.path} is a later file with the same report <{iri}>"
+        warnings.append((earlier.path, ParseWarning(line=0, message=message)))
+        logger.warning("%s: %s", earlier.path, message)
+    kept[iri] = read

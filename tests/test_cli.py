@@ -16,8 +16,10 @@ from click.testing import CliRunner, Result
 from s3graph.cli import main
 
 ERROR_LINE = re.compile(r"^.+:\d+: expected ")
-WARNING_LINE = re.compile(r"^.+:\d+: warning: ")
-SUMMARY_LINE = re.compile(r"^ingested (\d+) files: (\d+) triples, (\d+) warnings$", re.M)
+WARNING_LINE = re.compile(r"^.+:\d+: (warning|violation): ")
+SUMMARY_LINE = re.compile(
+    r"^ingested (\d+) files: (\d+) triples, (\d+) warnings; validation: \d+ problems: .*$", re.M
+)
 MINING = "mining-industry-2020-h1.txt"
 
 #: Partnerships of the corpus reports, as the form's selection writes them (compared folded).

@@ -277,9 +277,15 @@ CASES = [
 ]
 
 
-#: Queries exercised elsewhere: on the ingested corpus (tests/test_links_e2e.py) and on the
-#: loaded NUTS reference files (tests/test_vocab_loading.py).
-EXERCISED_ON_THE_CORPUS = {"shared-regions", "collaborations", "nuts-regions", "nuts-changes"}
+#: Queries exercised elsewhere: on the ingested corpus (tests/test_links_e2e.py,
+#: tests/test_validate_cli.py) and on the loaded NUTS reference files (tests/test_vocab_loading.py).
+EXERCISED_ON_THE_CORPUS = {
+    "shared-regions",
+    "collaborations",
+    "data-quality",
+    "nuts-regions",
+    "nuts-changes",
+}
 
 
 def test_every_shipped_query_is_exercised() -> None:

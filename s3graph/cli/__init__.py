@@ -17,6 +17,7 @@ import click
 from s3graph import __version__
 from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
 from s3graph.cli.support import Settings
+from s3graph.cli.validate import validate
 from s3graph.cli.vocab import vocab
 from s3graph.errors import ReportError, S3GraphError
 from s3graph.namespaces import DEFAULT_BASE
@@ -121,5 +122,5 @@ def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
     ctx.obj = Settings(store=store, base=base, verbose=verbose)
 
 
-for _command in (parse, ingest, query, stats, vocab):
+for _command in (parse, ingest, validate, query, stats, vocab):
     main.add_command(_command)

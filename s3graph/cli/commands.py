@@ -11,6 +11,7 @@ import click
 
 from s3graph.cli.support import (
     Settings,
+    echo_problems,
     echo_warnings,
     load_linker,
     nuts_option,
@@ -71,20 +72,33 @@ def examples_dir() -> Path:
 @click.option(
     "--examples", is_flag=True, help="Also ingest the example reports bundled with s3graph."
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the whole run (exit 1, nothing stored) when a report breaks a rule of the form.",
+)
 @nuts_option
 @click.pass_obj
 def ingest(
-    settings: Settings, paths: tuple[Path, ...], examples: bool, nuts_dir: Path | None
+    settings: Settings,
+    paths: tuple[Path, ...],
+    examples: bool,
+    strict: bool,
+    nuts_dir: Path | None,
 ) -> None:
     """Parse report files (and every *.txt of DIRs) into the store, all or nothing.
 
     Re-ingesting a report replaces its named graph, so ingesting twice changes nothing. Each
     report is linked: its partnership to the registry, its regions judged against NUTS (--nuts,
     or the versions loaded with 's3graph vocab'), its mentions of other partnerships recorded.
+    Each report is validated too; its results are stored in a graph of their own (see the
+    named query data-quality).
     """
     from s3graph import ingest as core
     from s3graph.mapping.links import linked_mapper
     from s3graph.parse import parse_file
+    from s3graph.validate import summary as problem_summary
+    from s3graph.validate import validate_graph
     from s3graph.vocab.loading import ensure_base_vocabularies
 
     sources = [*paths, *([examples_dir()] if examples else [])]
@@ -99,14 +113,17 @@ def ingest(
             base=settings.base,
             parse=parse_file,
             map_report=map_report,
+            validate=validate_graph,
+            strict=strict,
             progress=advance,
         )
         ensure_base_vocabularies(store)  # the SDG goals and the registry, once
     for path, warning in summary.warnings:
         echo_warnings(str(path), [warning])
+    echo_problems(p for p in summary.problems if p.severity != "Info")
     click.echo(
         f"ingested {summary.files} files: {summary.triples} triples, "
-        f"{len(summary.warnings)} warnings"
+        f"{len(summary.warnings)} warnings; validation: {problem_summary(summary.problems)}"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from s3graph.linking.links import Linker
     from s3graph.model import ParseWarning
     from s3graph.store import Store
+    from s3graph.validate import Problem
     from s3graph.vocab.nuts_index import NutsIndex
 
 
@@ -85,3 +86,11 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
 
     with Store.open(settings.store, read_only=True) as store:
         return nuts_index_from_store(store)
+
+
+def echo_problems(problems: Iterable[Problem]) -> None:
+    """Validation problems on stderr, one ``FILE:LINE: severity: rule: message`` line each."""
+    for p in problems:
+        where = f"{p.file}:{p.line}" if p.line is not None else p.file
+        fix = f" ({p.suggestion})" if p.suggestion else ""
+        click.echo(f"{where}: {p.severity.lower()}: {p.rule}: {p.message}{fix}", err=True)

@@ -1,0 +1,62 @@
+"""``s3graph validate``: check reports against the form's rules without storing anything."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from s3graph.cli.support import Settings, load_linker, nuts_option
+
+
+@click.command()
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="FILE|DIR...", type=click.Path(path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "ttl"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by file, one line per problem; json: a list of objects; "
+    "ttl: the SHACL validation reports.",
+)
+@nuts_option
+@click.pass_obj
+def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Path | None) -> None:
+    """Validate reports (FILEs, and every *.txt of DIRs) against the form's rules.
+
+    Exit status 1 when any report breaks a rule of the form (a Violation), 0 otherwise
+    (Warnings and Infos are data-quality notes). Regions are judged as in 'ingest'.
+    """
+    from rdflib import Graph
+
+    from s3graph.ingest import collect_files
+    from s3graph.mapping.links import to_linked_graph
+    from s3graph.namespaces import PREFIXES
+    from s3graph.parse import parse_file
+    from s3graph.validate import format_json, format_text, is_violation, validate_graph
+
+    linker = load_linker(settings, nuts_dir)
+    now = datetime.now(UTC)
+    problems = []
+    reports = Graph()
+    for path in collect_files(paths):
+        report = parse_file(path)
+        graph = to_linked_graph(report, linker.link(report), base=settings.base, ingested_at=now)
+        outcome = validate_graph(graph, file=str(path))
+        problems.extend(outcome.problems)
+        for triple in outcome.graph:
+            reports.add(triple)
+    if fmt == "json":
+        click.echo(format_json(problems), nl=False)
+    elif fmt == "ttl":
+        for prefix, namespace in {**PREFIXES, "sh": "http://www.w3.org/ns/shacl#"}.items():
+            reports.bind(prefix, namespace, replace=True)
+        click.echo(reports.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(format_text(problems) or "no problems\n", nl=False)
+    if any(is_violation(p) for p in problems):
+        click.get_current_context().exit(1)

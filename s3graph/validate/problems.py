@@ -1,0 +1,77 @@
+"""Validation problems as people and programs read them: located, named by rule, with a fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from itertools import groupby
+
+#: Severities from the most to the least serious (the local names of sh:Violation, ...).
+SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation result of one report.
+
+    ``line`` is the line of the report's text to look at (``None`` when the problem has no
+    place in it), ``rule`` the rule's stable id (``missing-mandatory``, ``nuts-obsolete``, ...),
+    ``severity`` one of :data:`SEVERITIES`, ``focus``/``path``/``value`` what SHACL reported,
+    ``message`` what is wrong and ``suggestion`` how to fix it (when known).
+    """
+
+    file: str
+    line: int | None
+    rule: str
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    suggestion: str | None
+
+    @property
+    def rank(self) -> tuple[str, int, int, str, str, str]:
+        """The order problems are listed in: by file, line, severity, rule."""
+        return (
+            self.file,
+            self.line if self.line is not None else 0,
+            SEVERITIES.index(self.severity),
+            self.rule,
+            self.focus,
+            self.value or "",
+        )
+
+
+def is_violation(problem: Problem) -> bool:
+    return problem.severity == "Violation"
+
+
+def format_text(problems: Iterable[Problem]) -> str:
+    """Grouped by file; one line per problem: ``LINE  severity  rule  message (value) -> fix``."""
+    out: list[str] = []
+    ordered = sorted(problems, key=lambda p: p.rank)
+    for file, group in groupby(ordered, key=lambda p: p.file):
+        out.append(f"{file}:")
+        for p in group:
+            where = f"line {p.line}" if p.line is not None else "-"
+            value = f" [{p.value}]" if p.value and not p.value.startswith("http") else ""
+            fix = f" -> {p.suggestion}" if p.suggestion else ""
+            out.append(f"  {where:>9}  {p.severity:<9} {p.rule:<26} {p.message}{value}{fix}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def format_json(problems: Sequence[Problem]) -> str:
+    """A JSON list of objects with the fields of :class:`Problem`."""
+    ordered = sorted(problems, key=lambda p: p.rank)
+    return json.dumps([asdict(p) for p in ordered], ensure_ascii=False, indent=2) + "\n"
+
+
+def summary(problems: Sequence[Problem]) -> str:
+    """``N problems: V violations, W warnings, I infos``."""
+    counts = {s: sum(1 for p in problems if p.severity == s) for s in SEVERITIES}
+    return (
+        f"{len(problems)} problems: {counts['Violation']} violations, "
+        f"{counts['Warning']} warnings, {counts['Info']} infos"
+    )
