@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from s3graph.linking.collaborations import Mention, collaboration_names, find_collaborations
+from s3graph.linking.consistency import consistency_judgements
 from s3graph.linking.regions import Judgement, judge_report
 from s3graph.model import Report
 from s3graph.vocab.names import RegionNames
@@ -62,7 +63,8 @@ def link_report(
 ) -> ReportLinks:
     """Judge a parsed report against the registry and, when given, the NUTS classification."""
     partnership = registry.resolve(report.partnership) if report.partnership else None
-    judgements = tuple(judge_report(report, index, names)) if index is not None else ()
+    judged = judge_report(report, index, names) if index is not None else []
+    judgements = (*judged, *consistency_judgements(report, judged))
     mentions = tuple(find_collaborations(report, registry))
     return ReportLinks(partnership, judgements, mentions, index is not None)
 

@@ -19,7 +19,7 @@ territory (``Estonia`` for EE00). A different but legitimate name is never an is
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from s3graph.model import LeadingRegion, RegionMention, Report, ReportingPeriod
@@ -52,8 +52,10 @@ class Judgement:
     message: str
     suggestion: str | None
     resolved_code: str | None
-    version: int
+    version: int | None  # the NUTS version judged against (None: no NUTS involved)
     line: int
+    #: The mention judged: ("participating" or "leading", its 1-based position in its list).
+    member: tuple[str, int] | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -439,12 +441,12 @@ def judge_report(report: Report, index: NutsIndex, names: RegionNames) -> list[J
     lex = _lexicon(index, names, version)
     out: list[Judgement] = []
     participants: dict[str, tuple[str, str | None]] = {}
-    for mention in report.participating_regions:
+    for n, mention in enumerate(report.participating_regions, start=1):
         judged = _judge_in(mention, lex, label)
-        out.extend(judged)
+        out.extend(replace(j, member=("participating", n)) for j in judged)
         participants.setdefault(fold_name(mention.name), (mention.name, judged[0].resolved_code))
-    for leading in report.leading_regions:
+    for n, leading in enumerate(report.leading_regions, start=1):
         verdict = _judge_leading(leading, lex, participants)
         if verdict is not None:
-            out.append(verdict)
+            out.append(replace(verdict, member=("leading", n)))
     return out

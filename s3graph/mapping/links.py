@@ -35,9 +35,12 @@ def link_triples(
     iris = Iris(base)
     triples: list[Triple] = []
     triples += _partnership(iris, links)
-    memberships = _membership_by_line(report, report_iri, iris)
+    by_line = _membership_by_line(report, report_iri, iris)
     for k, judgement in enumerate(links.judgements, start=1):
-        triples += _judgement(report_iri, k, judgement, memberships.get(judgement.line))
+        membership: URIRef | None = by_line.get(judgement.line)
+        if judgement.member is not None:
+            membership = iris.membership(report_iri, *judgement.member)
+        triples += _judgement(report_iri, k, judgement, membership)
     own = iris.partnership(links.partnership.slug) if links.partnership else None
     for k, mention in enumerate(links.mentions, start=1):
         node = URIRef(f"{report_iri}/collaboration/{k}")
@@ -94,9 +97,10 @@ def _judgement(
         (node, RDF.type, S3G.RegionJudgement),
         (node, S3G.rule, Literal(judgement.rule)),
         (node, RDFS.comment, Literal(judgement.message)),
-        (node, S3G.nutsVersion, Literal(judgement.version)),
         (node, S3G.sourceLine, Literal(judgement.line)),
     ]
+    if judgement.version is not None:
+        triples.append((node, S3G.nutsVersion, Literal(judgement.version)))
     if judgement.suggestion:
         triples.append((node, S3G.suggestion, Literal(judgement.suggestion)))
     if membership is not None:

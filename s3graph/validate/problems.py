@@ -56,7 +56,8 @@ def format_text(problems: Iterable[Problem]) -> str:
         out.append(f"{file}:")
         for p in group:
             where = f"line {p.line}" if p.line is not None else "-"
-            value = f" [{p.value}]" if p.value and not p.value.startswith("http") else ""
+            shown = p.value and p.value != p.rule and not p.value.startswith("http")
+            value = f" [{p.value}]" if shown else ""
             fix = f" -> {p.suggestion}" if p.suggestion else ""
             out.append(f"  {where:>9}  {p.severity:<9} {p.rule:<26} {p.message}{value}{fix}")
     return "\n".join(out) + ("\n" if out else "")

@@ -106,12 +106,16 @@ def _problem(results: Graph, result: Node, data: Graph, shapes: Graph, file: str
     path = get("resultPath")
     severity = get("resultSeverity")
     rule = shapes.value(shape, S3G.rule) if shape is not None else None
-    # A judgement (the value of the region rules) says best what is wrong and what to write.
-    message = (value is not None and data.value(value, RDFS.comment)) or get("resultMessage")
+    # A region judgement (the focus of the region rules) says best what is wrong and what to
+    # write instead; other results take the shape's message.
+    judgement = _judgement(data, focus, value)
+    message = (judgement is not None and data.value(judgement, RDFS.comment)) or get(
+        "resultMessage"
+    )
     question = _question_label(data, focus)
     if question and message:
         message = f'"{question}": {message}'
-    suggestion = (value is not None and data.value(value, S3G.suggestion)) or (
+    suggestion = (judgement is not None and data.value(judgement, S3G.suggestion)) or (
         shapes.value(shape, S3G.suggestion) if shape is not None else None
     )
     return Problem(
@@ -149,3 +153,11 @@ def _question_label(data: Graph, focus: Node | None) -> str | None:
     key = str(question).removeprefix(str(S3G) + "question-")
     entry = QUESTION_BY_KEY.get(key)
     return entry.label if entry is not None else None
+
+
+def _judgement(data: Graph, focus: Node | None, value: Node | None) -> Node | None:
+    """The region judgement a result is about (its focus or its value), if any."""
+    for node in (focus, value):
+        if node is not None and (node, RDF.type, S3G.RegionJudgement) in data:
+            return node
+    return None

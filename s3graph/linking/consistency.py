@@ -1,0 +1,62 @@
+"""Whether a report's region lists agree with themselves: codes given, no repeats, leaders listed.
+
+These judgements need no reference data beyond the region judgements already made (their
+resolved codes, when a NUTS classification was at hand); without them, stated codes and names
+are compared. They are :class:`~s3graph.linking.regions.Judgement` objects like the NUTS ones,
+so they are stored, validated and reported the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from s3graph.linking.regions import Judgement
+from s3graph.model import Report
+from s3graph.vocab.names import fold_name
+
+
+def _resolved(judgements: Sequence[Judgement], role: str) -> dict[int, str]:
+    """The code each judged mention of ``role`` was resolved to (by its position)."""
+    codes: dict[int, str] = {}
+    for j in judgements:
+        if j.member is not None and j.member[0] == role and j.resolved_code:
+            codes.setdefault(j.member[1], j.resolved_code)
+    return codes
+
+
+def consistency_judgements(report: Report, judgements: Sequence[Judgement]) -> list[Judgement]:
+    """``region-without-code``, ``duplicate-region`` and ``leading-not-participating``."""
+    out: list[Judgement] = []
+    resolved = _resolved(judgements, "participating")
+    seen: dict[tuple[str, str], int] = {}
+    codes: set[str] = set()
+    names: set[str] = set()
+    for n, mention in enumerate(report.participating_regions, start=1):
+        where = f"line {mention.line}: {mention.raw}"
+        code = resolved.get(n) or mention.code
+        if mention.code is None:
+            message = f"{where}: no NUTS code is given for this region"
+            out.append(_judgement("region-without-code", message, None, mention.line, n))
+        key = (code or "", fold_name(mention.name))
+        if key in seen:
+            message = f"{where}: repeats line {seen[key]}"
+            out.append(_judgement("duplicate-region", message, None, mention.line, n))
+        seen.setdefault(key, mention.line)
+        codes.update(c for c in (code, mention.code) if c)
+        names.add(fold_name(mention.name))
+    leading_codes = _resolved(judgements, "leading")
+    for n, leading in enumerate(report.leading_regions, start=1):
+        if leading_codes.get(n) in codes or fold_name(leading.name) in names:
+            continue
+        message = (
+            f'line {leading.line}: the leading region "{leading.name}" is not among the '
+            "participating regions"
+        )
+        suggestion = f"list {leading.name} among the participating regions, with its NUTS code"
+        out.append(_judgement("leading-not-participating", message, suggestion, leading.line, n))
+    return out
+
+
+def _judgement(rule: str, message: str, suggestion: str | None, line: int, n: int) -> Judgement:
+    role = "leading" if rule == "leading-not-participating" else "participating"
+    return Judgement(rule, message, suggestion, None, None, line, (role, n))
