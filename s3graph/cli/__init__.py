@@ -30,7 +30,7 @@ EXIT_BUG = 70
 EPILOG = """\b
 Exit codes:
   0   success
-  1   validation violations (reserved)
+  1   a report breaks a rule of the form (validate, ingest --strict)
   2   bad input or usage: one line "FILE:LINE: expected ..." on stderr
   3   store problem (locked by another process, not a store, not writable)
   70  internal error, a bug: please report it (traceback with --verbose)
