@@ -12,37 +12,22 @@ from s3graph.linking.links import ReportLinks
 from s3graph.model import Event, RegionMention, Report, WorkingArea
 
 
+def _pick(item: object, *keys: str) -> dict[str, Any]:
+    """The attributes ``keys`` of ``item`` as a JSON object, in that order."""
+    return {key: getattr(item, key) for key in keys}
+
+
 def _region(r: RegionMention) -> dict[str, Any]:
-    return {
-        "raw": r.raw,
-        "name": r.name,
-        "country": r.country,
-        "code_raw": r.code_raw,
-        "code": r.code,
-        "line": r.line,
-    }
+    return _pick(r, "raw", "name", "country", "code_raw", "code", "line")
 
 
 def _working_area(w: WorkingArea) -> dict[str, Any]:
-    return {
-        "n": w.n,
-        "area": w.area,
-        "region_in_charge": w.region_in_charge,
-        "involved_regions": w.involved_regions,
-        "other_actors": w.other_actors,
-        "line": w.line,
-    }
+    keys = ("n", "area", "region_in_charge", "involved_regions", "other_actors", "line")
+    return _pick(w, *keys)
 
 
 def _event(e: Event) -> dict[str, Any]:
-    return {
-        "n": e.n,
-        "event": e.event,
-        "date_text": e.date_text,
-        "place": e.place,
-        "info": e.info,
-        "line": e.line,
-    }
+    return _pick(e, "n", "event", "date_text", "place", "info", "line")
 
 
 def to_contract(report: Report, links: ReportLinks | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from reports_fixture import mining_report, small_report, without_partnership, wi
 from s3graph import namespaces as ns
 from s3graph.errors import ReportError
 from s3graph.mapping import report_iri, to_graph
-from s3graph.mapping.report import split_entities
+from s3graph.mapping.memberships import split_entities
 from s3graph.model import Answer, Report, SdgAnswer
 from s3graph.namespaces import DEFAULT_BASE, S3G
 

@@ -14,13 +14,8 @@ from s3graph.namespaces import S3G
 from s3graph.vocab.fetch import VocabFileError
 from s3graph.vocab.nuts_csv import read_changes_csv, read_reference_csv
 from s3graph.vocab.nuts_index import NutsChange, NutsRegion
-from s3graph.vocab.nuts_rdf import (
-    change_iri,
-    label_language,
-    nuts_graph,
-    read_nuts_skos,
-    scheme_iri,
-)
+from s3graph.vocab.nuts_rdf import change_iri, label_language, nuts_graph, scheme_iri
+from s3graph.vocab.nuts_skos import read_nuts_skos
 
 CODE = "http://data.europa.eu/nuts/code/"
 

@@ -20,7 +20,7 @@ from s3graph.cli import main
 from s3graph.errors import ReportError
 from s3graph.store import Store
 from s3graph.vocab import fetch as fetching
-from s3graph.vocab import loading, nuts_csv
+from s3graph.vocab import loading, nuts_csv, stored
 from s3graph.vocab.nuts_index import NutsIndex
 
 VERSIONS = (2010, 2013, 2016, 2021, 2024)
@@ -87,13 +87,13 @@ def test_loading_nuts_2016_makes_its_version_graph(store: Store, reference: Path
 def test_five_versions_and_changes_give_the_index_of_the_csv_files(
     store: Store, reference: Path
 ) -> None:
-    assert loading.nuts_index_from_store(store) is None
+    assert stored.nuts_index_from_store(store) is None
     for version in VERSIONS:
         loading.load_nuts_file(store, reference / f"nuts-{version}.csv")
     loading.load_nuts_file(store, reference / "nuts-changes.csv")
 
     started = time.perf_counter()
-    index = loading.nuts_index_from_store(store)
+    index = stored.nuts_index_from_store(store)
     elapsed = time.perf_counter() - started
     expected = nuts_csv.load_reference_dir(reference, VERSIONS)
 
@@ -127,7 +127,7 @@ def test_gisco_layout_with_the_version_in_the_file_name(store: Store, tmp_path: 
     )
     loading.load_nuts_file(store, path)
 
-    index = loading.nuts_index_from_store(store)
+    index = stored.nuts_index_from_store(store)
     assert index is not None and index.versions == (2021,)
     lappi = index.region("FI1D7", 2021)
     assert lappi is not None and (lappi.level, lappi.parent, lappi.label) == (3, "FI1D", "Lappi")
@@ -181,7 +181,7 @@ def test_base_vocabularies_are_written_once(store: Store) -> None:
         "https://w3id.org/s3graph/graph/registry",
     }
     assert loading.ensure_base_vocabularies(store) == []
-    listed = {g.iri: g.triples for g in loading.vocabulary_graphs(store)}
+    listed = {g.iri: g.triples for g in stored.vocabulary_graphs(store)}
     assert listed == {g.iri: g.triples for g in written}
 
 

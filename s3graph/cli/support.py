@@ -82,7 +82,7 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
     if not settings.store.exists():
         return None
     from s3graph.store import Store
-    from s3graph.vocab.loading import nuts_index_from_store
+    from s3graph.vocab.stored import nuts_index_from_store
 
     with Store.open(settings.store, read_only=True) as store:
         return nuts_index_from_store(store)

@@ -37,11 +37,11 @@ def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Pa
     from s3graph.mapping.links import to_linked_graph
     from s3graph.namespaces import PREFIXES
     from s3graph.parse import parse_file
-    from s3graph.validate import format_json, format_text, is_violation, validate_graph
+    from s3graph.validate import Problem, format_json, format_text, is_violation, validate_graph
 
     linker = load_linker(settings, nuts_dir)
     now = datetime.now(UTC)
-    problems = []
+    problems: list[Problem] = []
     reports = Graph()
     for path in collect_files(paths):
         report = parse_file(path)

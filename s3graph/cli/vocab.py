@@ -109,10 +109,10 @@ def load(settings: Settings, file: Path, version: int | None) -> None:
 @click.pass_obj
 def list_(settings: Settings) -> None:
     """List the vocabulary graphs in the store with their triple counts."""
-    from s3graph.vocab import loading
+    from s3graph.vocab.stored import vocabulary_graphs
 
     with open_store(settings) as store:
-        graphs = loading.vocabulary_graphs(store)
+        graphs = vocabulary_graphs(store)
     if not graphs:
         click.echo("no vocabulary in the store: run `s3graph vocab fetch nuts` or `vocab load`")
         return

@@ -23,7 +23,8 @@ from rdflib.namespace import XSD
 from s3graph.linking.links import Linker, ReportLinks
 from s3graph.linking.regions import Judgement
 from s3graph.mapping.iris import Iris
-from s3graph.mapping.report import NamedTriples, Triple, as_graph, to_triples
+from s3graph.mapping.report import as_graph, to_triples
+from s3graph.mapping.triples import NamedTriples, Triple
 from s3graph.model import Report
 from s3graph.namespaces import NUTS_CODE, ORG, RDF, RDFS, S3G, SKOS
 

@@ -21,7 +21,7 @@ from s3graph.parse import period as periods
 from s3graph.parse.form import MANDATORY_LABELS, QUESTIONS, Kind
 from s3graph.parse.regions import looks_like_region_line, parse_region_line, split_leading_regions
 from s3graph.parse.sections import Block, Sections, split_sections
-from s3graph.parse.tables import read_matrix, read_rows
+from s3graph.parse.tables import MatrixRow, Row, read_matrix, read_rows
 from s3graph.parse.text import Line, decode, source_of, split_lines, squash
 
 WORKING_AREA_COLUMNS = ("Working area", "Region in charge", "Involved regions", "Other actors")
@@ -189,7 +189,12 @@ def _working_areas(block: Block | None, warnings: list[ParseWarning]) -> tuple[W
     if block is None:
         return ()
     rows = read_rows(block.content, WORKING_AREA_COLUMNS, warnings, "working areas")
-    return tuple(WorkingArea(r.n, *r.cells, line=r.line) for r in rows)  # type: ignore[misc]
+    return tuple(_working_area(r) for r in rows)
+
+
+def _working_area(row: Row) -> WorkingArea:
+    area, in_charge, involved, others = row.cells
+    return WorkingArea(row.n, area, in_charge, involved, others, line=row.line)
 
 
 def _events(
@@ -198,14 +203,19 @@ def _events(
     if block is None:
         return ()
     rows = read_rows(block.content, EVENT_COLUMNS, warnings, f"{kind.value} events")
-    return tuple(Event(kind, r.n, *r.cells, line=r.line) for r in rows)  # type: ignore[misc]
+    return tuple(_event(kind, r) for r in rows)
+
+
+def _event(kind: EventKind, row: Row) -> Event:
+    event, date_text, place, info = row.cells
+    return Event(kind, row.n, event, date_text, place, info, line=row.line)
 
 
 def _sdg(
     block: Block, sections: Sections, name: str, warnings: list[ParseWarning]
 ) -> tuple[SdgAnswer, ...]:
     rows = read_matrix(block.content, warnings)
-    by_goal = {}
+    by_goal: dict[int, MatrixRow] = {}
     for row in rows:
         if row.goal not in GOALS:
             warnings.append(
@@ -229,11 +239,11 @@ def _sdg(
         )
     answers = []
     for goal in GOALS:
-        row = by_goal.get(goal)
-        if row is None:
+        found = by_goal.get(goal)
+        if found is None:
             warnings.append(
                 ParseWarning(block.label_line, f"Goal {goal} is missing from the SDG matrix")
             )
             continue
-        answers.append(SdgAnswer(goal, row.title, row.checked, row.line))
+        answers.append(SdgAnswer(goal, found.title, found.checked, found.line))
     return tuple(answers)

@@ -109,9 +109,8 @@ def _problem(results: Graph, result: Node, data: Graph, shapes: Graph, file: str
     # A region judgement (the focus of the region rules) says best what is wrong and what to
     # write instead; other results take the shape's message.
     judgement = _judgement(data, focus, value)
-    message = (judgement is not None and data.value(judgement, RDFS.comment)) or get(
-        "resultMessage"
-    )
+    found = (judgement is not None and data.value(judgement, RDFS.comment)) or get("resultMessage")
+    message = str(found) if found else ""
     question = _question_label(data, focus)
     if question and message:
         message = f'"{question}": {message}'
@@ -126,7 +125,7 @@ def _problem(results: Graph, result: Node, data: Graph, shapes: Graph, file: str
         focus=str(focus),
         path=str(path) if isinstance(path, URIRef) else None,
         value=str(value) if value is not None else None,
-        message=str(message) if message else "",
+        message=message,
         suggestion=str(suggestion) if suggestion else None,
     )
 

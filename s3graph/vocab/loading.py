@@ -13,9 +13,8 @@ Named graphs:
 * ``http://metadata.un.org/sdg``: the 17 goals (offline), or the UN SDG KOS once fetched/loaded;
 * ``https://w3id.org/s3graph/graph/registry``: the curated partnership registry.
 
-:func:`nuts_index_from_store` reads the NUTS graphs back into a
-:class:`~s3graph.vocab.nuts_index.NutsIndex` with the named queries ``nuts-regions`` and
-``nuts-changes``.
+Reading the graphs back (the NUTS index, the list of vocabulary graphs) is
+:mod:`s3graph.vocab.stored`.
 """
 
 from __future__ import annotations
@@ -34,37 +33,26 @@ from rdflib.term import Node
 
 from s3graph.errors import ReportError, S3GraphError
 from s3graph.vocab import fetch as fetching
-from s3graph.vocab import nuts_csv, nuts_rdf, sdg, sources
+from s3graph.vocab import nuts_csv, nuts_rdf, nuts_skos, sdg, sources
 from s3graph.vocab.fetch import VocabFileError
-from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
+from s3graph.vocab.nuts_index import NutsRegion
 from s3graph.vocab.registry import REGISTRY_FILE
+from s3graph.vocab.stored import (
+    NUTS_CHANGES_GRAPH,
+    REGISTRY_GRAPH,
+    GraphSummary,
+    codes_by_version,
+    describe_graph,
+)
 
 if TYPE_CHECKING:
     from s3graph.store import Store
 
-#: The named graph of the partnership registry (``s3graph/vocab/partnerships.ttl``).
-REGISTRY_GRAPH = URIRef("https://w3id.org/s3graph/graph/registry")
-#: The named graph of the NUTS change table.
-NUTS_CHANGES_GRAPH = nuts_rdf.NUTS_CHANGES_GRAPH
 #: File name endings read as RDF (SKOS NUTS or the UN SDG KOS).
 RDF_SUFFIXES = (".ttl", ".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld")
 
-_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 _YEAR_IN_NAME = re.compile(r"nuts(?:[-_ ]?at)?[-_ ]?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
 _SKOLEM_BASE = "https://w3id.org/s3graph/.well-known/genid/"
-
-
-@dataclass(frozen=True, slots=True)
-class GraphSummary:
-    """One named graph written (or found) in the store."""
-
-    iri: str
-    triples: int
-    description: str
-
-    def line(self) -> str:
-        """``<iri>: N triples (description)``."""
-        return f"{self.iri}: {self.triples} triples ({self.description})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +102,7 @@ def _nuts_file_graphs(
     store: Store, source: Path, version: int | None
 ) -> tuple[list[Graph], list[GraphSummary]]:
     if source.suffix.lower() in RDF_SUFFIXES:
-        regions = nuts_rdf.read_nuts_skos(source, version)
+        regions = nuts_skos.read_nuts_skos(source, version)
         by_version: dict[int, list[NutsRegion]] = defaultdict(list)
         for region in regions:
             by_version[region.version].append(region)
@@ -125,7 +113,7 @@ def _nuts_file_graphs(
     kind = nuts_csv.layout(header)
     if kind == "changes":
         changes = nuts_csv.read_changes_csv(text, name=str(source))
-        graph = nuts_rdf.nuts_changes_graph(changes, _codes_by_version(store))
+        graph = nuts_rdf.nuts_changes_graph(changes, codes_by_version(store))
         kinds = len({c.change for c in changes})
         summary = GraphSummary(
             str(graph.identifier), len(graph), f"{len(changes)} NUTS changes of {kinds} kinds"
@@ -161,7 +149,7 @@ def version_from_name(path: str | Path) -> int | None:
 
 def _version_graph(regions: Sequence[NutsRegion], version: int) -> tuple[Graph, GraphSummary]:
     graph = nuts_rdf.nuts_graph(regions, version)
-    levels = defaultdict(int)
+    levels: dict[int, int] = defaultdict(int)
     for region in regions:
         levels[region.level] += 1
     per_level = "/".join(str(levels[level]) for level in sorted(levels))
@@ -181,14 +169,6 @@ def _read_text(source: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ReportError(str(source), line, "UTF-8 text (a NUTS CSV file)") from exc
-
-
-def _codes_by_version(store: Store) -> dict[int, set[str]]:
-    """The codes of every NUTS version in the store (for the change links)."""
-    codes: dict[int, set[str]] = defaultdict(set)
-    for row in _run(store, "nuts-regions"):
-        codes[int(row["version"])].add(row["code"])
-    return dict(codes)
 
 
 # -- downloads ---------------------------------------------------------------------------------
@@ -295,12 +275,12 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
     if str(sdg.SDG_SCHEME) not in present:
         graphs.append(sdg.sdg_graph())
     registry = registry_graph()
-    if str(REGISTRY_GRAPH) not in present or _graph_size(store, str(REGISTRY_GRAPH)) != len(
-        registry
-    ):
+    if str(REGISTRY_GRAPH) not in present or store.graph_size(str(REGISTRY_GRAPH)) != len(registry):
         graphs.append(registry)
     store.replace_graphs(graphs)
-    return [GraphSummary(str(g.identifier), len(g), _describe(str(g.identifier))) for g in graphs]
+    return [
+        GraphSummary(str(g.identifier), len(g), describe_graph(str(g.identifier))) for g in graphs
+    ]
 
 
 def registry_graph() -> Graph:
@@ -309,82 +289,6 @@ def registry_graph() -> Graph:
     text = resources.files(__package__).joinpath(REGISTRY_FILE).read_text(encoding="utf-8")
     graph.parse(data=text, format="turtle")
     return _skolemised(graph)
-
-
-# -- reading back ------------------------------------------------------------------------------
-
-
-def nuts_index_from_store(store: Store) -> NutsIndex | None:
-    """The NUTS index of every version (and the changes) in the store; None without a version."""
-    regions = [
-        NutsRegion(
-            code=row["code"],
-            level=int(row["level"]),
-            country=row["country"],
-            label=row["label"],
-            label_latin=row["label_latin"] or row["label"],
-            parent=row["parent"] or None,
-            version=int(row["version"]),
-        )
-        for row in _run(store, "nuts-regions")
-    ]
-    if not regions:
-        return None
-    changes = [
-        NutsChange(
-            from_version=int(row["from_version"]) if row["from_version"] else None,
-            from_code=row["from_code"] or None,
-            to_version=int(row["to_version"]) if row["to_version"] else None,
-            to_code=row["to_code"] or None,
-            change=row["kind"],
-        )
-        for row in _run(store, "nuts-changes")
-    ]
-    return NutsIndex.from_rows(regions, changes)
-
-
-def vocabulary_graphs(store: Store) -> list[GraphSummary]:
-    """The vocabulary graphs in the store (NUTS versions and changes, SDGs, registry), sorted."""
-    return [
-        GraphSummary(iri, _graph_size(store, iri), _describe(iri))
-        for iri in store.graphs()
-        if is_vocabulary_graph(iri)
-    ]
-
-
-def is_vocabulary_graph(iri: str) -> bool:
-    """Whether a named graph is one of the graphs ``s3graph vocab`` writes."""
-    return iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX) or iri in (
-        str(NUTS_CHANGES_GRAPH),
-        str(sdg.SDG_SCHEME),
-        str(REGISTRY_GRAPH),
-    )
-
-
-def _describe(iri: str) -> str:
-    if iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
-        return f"NUTS {iri.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX)}"
-    return {
-        str(NUTS_CHANGES_GRAPH): "NUTS changes",
-        str(sdg.SDG_SCHEME): "UN SDGs",
-        str(REGISTRY_GRAPH): "partnership registry",
-    }.get(iri, "vocabulary")
-
-
-def _graph_size(store: Store, iri: str) -> int:
-    return store.graph_size(iri)
-
-
-def _run(store: Store, name: str) -> list[dict[str, str | None]]:
-    """The rows of a named query as plain values (None where unbound)."""
-    from s3graph.namespaces import DEFAULT_BASE
-    from s3graph.queries import load_query, run_query
-
-    result = run_query(store, load_query(name), {}, base=DEFAULT_BASE)
-    return [
-        {c: (None if t is None else str(t.value)) for c, t in zip(result.columns, row, strict=True)}
-        for row in result.rows
-    ]
 
 
 def _skolemised(graph: Graph) -> Graph:
@@ -413,12 +317,9 @@ __all__ = [
     "fetch_nuts",
     "fetch_sdg",
     "fetch_wikidata_names",
-    "is_vocabulary_graph",
     "load_file",
     "load_nuts_file",
     "load_sdg_file",
-    "nuts_index_from_store",
     "registry_graph",
     "version_from_name",
-    "vocabulary_graphs",
 ]

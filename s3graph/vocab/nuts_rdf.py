@@ -1,4 +1,4 @@
-"""NUTS regions as SKOS: one named graph per NUTS version, and a reader of SKOS NUTS files.
+"""NUTS regions as SKOS: one named graph per NUTS version (the reader is :mod:`.nuts_skos`).
 
 IRIs are those of the EU Publications Office: ``http://data.europa.eu/nuts/code/{CODE}`` for a
 region (one IRI per code, shared by every version that has the code) and
@@ -10,7 +10,7 @@ Level: ``s3g:nutsLevel`` with an ``xsd:integer``. The Publications Office's
 ``http://data.europa.eu/nuts/level`` is queried with a plain string (``"0"``) in public code,
 and other users give it IRI values; reusing it with integers would put two differently typed
 values on one property in a store holding both, where ``FILTER(?level = 0)`` and ``"0"`` each
-miss half. :func:`read_nuts_skos` accepts either property.
+miss half. :func:`s3graph.vocab.nuts_skos.read_nuts_skos` accepts either property.
 
 Labels: the native label is ``skos:prefLabel``, language-tagged only where the language is
 certain (see :func:`label_language`); the Latin-script label is ``skos:altLabel`` when it differs,
@@ -23,18 +23,12 @@ plus one ``s3g:NutsChange`` node per relation carrying its kind (no blank nodes)
 
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Collection, Iterable, Mapping
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
-from rdflib.util import guess_format
 
 from s3graph.namespaces import DEFAULT_BASE, NUTS_CODE, S3G
-from s3graph.vocab.fetch import VocabFileError
 from s3graph.vocab.nuts_index import NutsChange, NutsRegion
 
 #: The Publications Office's NUTS concept scheme (all versions).
@@ -60,9 +54,6 @@ _GREEK_LANGUAGE: dict[str, str] = {"EL": "el", "CY": "el"}
 # ME (Montenegrin or Serbian?) and RS (whose "Latin" labels are partly English) stay untagged.
 _CYRILLIC_LANGUAGE: dict[str, str] = {"BG": "bg", "MK": "mk"}
 
-_SCHEME_RE = re.compile(r"^https?://data\.europa\.eu/nuts/scheme/(\d{4})/?$")
-_CODE_RE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
-
 
 def scheme_iri(version: int) -> URIRef:
     """The Publications Office scheme IRI of a NUTS version (also our named graph)."""
@@ -85,7 +76,7 @@ def change_iri(change: NutsChange) -> URIRef:
     )
 
 
-def _script(text: str) -> str:
+def label_script(text: str) -> str:
     """``greek``, ``cyrillic``, ``mixed`` (both) or ``latin`` (neither)."""
     greek = any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in text)
     cyrillic = any("\u0400" <= ch <= "\u052f" for ch in text)
@@ -107,7 +98,7 @@ def label_language(country: str, label: str) -> str | None:
     """
     if _is_extra_regio(label):
         return None
-    script = _script(label)
+    script = label_script(label)
     if script == "greek":
         return _GREEK_LANGUAGE.get(country)
     if script == "cyrillic":
@@ -117,10 +108,20 @@ def label_language(country: str, label: str) -> str | None:
     return None
 
 
+def label_languages(country: str) -> set[str]:
+    """Every language tag a native label of ``country`` may carry (one per script at most)."""
+    tags = (
+        _LATIN_LANGUAGE.get(country),
+        _GREEK_LANGUAGE.get(country),
+        _CYRILLIC_LANGUAGE.get(country),
+    )
+    return {tag for tag in tags if tag is not None}
+
+
 def latin_label_language(country: str, label: str) -> str | None:
     """The tag of the Latin-script label of a Greek or Cyrillic one (``el-Latn``...), or None."""
     native = label_language(country, label)
-    if native is not None and _script(label) in ("greek", "cyrillic"):
+    if native is not None and label_script(label) in ("greek", "cyrillic"):
         return f"{native}-Latn"
     return None
 
@@ -256,148 +257,6 @@ def nuts_changes_graph(
     return graph
 
 
-# --------------------------------------------------------------------------------------------------
-# Reading SKOS NUTS files
-
-
-def _code_of(node: Node, graph: Graph) -> str | None:
-    for notation in graph.objects(node, SKOS.notation):
-        if isinstance(notation, Literal) and _CODE_RE.match(str(notation).strip()):
-            return str(notation).strip()
-    text = str(node)
-    if isinstance(node, URIRef) and text.startswith(str(NUTS_CODE)):
-        tail = text[len(str(NUTS_CODE)) :].strip("/")
-        if _CODE_RE.match(tail):
-            return tail
-    return None
-
-
-def _strip_code(label: str, code: str) -> str:
-    """``"FI1D7 Lappi"`` -> ``"Lappi"`` (the Publications Office's literal forms carry the code)."""
-    text = label.strip()
-    for sep in (" - ", " ", "\u00a0"):
-        if text.startswith(code + sep) and len(text) > len(code) + len(sep):
-            return text[len(code) + len(sep) :].strip()
-    return text
-
-
-def _pick_label(literals: list[Literal], country: str) -> Literal | None:
-    preferred = {
-        _LATIN_LANGUAGE.get(country),
-        _GREEK_LANGUAGE.get(country),
-        _CYRILLIC_LANGUAGE.get(country),
-    } - {None}
-
-    def rank(lit: Literal) -> tuple[int, str, str]:
-        lang = (lit.language or "").lower()
-        order = 0 if not lang else 1 if lang in preferred else 2
-        return (order, lang, str(lit))
-
-    return min(literals, key=rank) if literals else None
-
-
-def _latin_of(label: str, alt: list[Literal]) -> str:
-    tagged = sorted(str(a) for a in alt if (a.language or "").lower().endswith("-latn"))
-    if tagged:
-        return tagged[0]
-    if _script(label) != "latin":
-        latin = sorted(str(a) for a in alt if _script(str(a)) == "latin")
-        if latin:
-            return latin[0]
-    return label
-
-
-def _level_of(node: Node, graph: Graph, code: str) -> int:
-    for prop in (S3G.nutsLevel, PO_NUTS_LEVEL):
-        for value in graph.objects(node, prop):
-            match = re.search(r"(\d)/?$", str(value).strip())
-            if match:
-                return int(match.group(1))
-    return len(code) - 2
-
-
-def _parent_of(node: Node, graph: Graph, code: str) -> str | None:
-    codes = [c for c in (_code_of(b, graph) for b in graph.objects(node, SKOS.broader)) if c]
-    prefixes = [c for c in codes if code.startswith(c) and c != code]
-    if prefixes:
-        return max(prefixes, key=len)
-    return sorted(codes)[0] if codes else None
-
-
-def _regions_in(graph: Graph, wanted: int | None) -> Iterator[NutsRegion]:
-    for node, scheme in graph.subject_objects(SKOS.inScheme):
-        match = _SCHEME_RE.match(str(scheme))
-        if not match or (wanted is not None and int(match.group(1)) != wanted):
-            continue
-        code = _code_of(node, graph)
-        if code is None:
-            continue
-        countries = [str(c) for c in graph.objects(node, S3G.country)]
-        country = countries[0] if countries else code[:2]
-        label_lit = _pick_label(
-            [lit for lit in graph.objects(node, SKOS.prefLabel) if isinstance(lit, Literal)],
-            country,
-        )
-        label = _strip_code(str(label_lit), code) if label_lit is not None else code
-        alt = [lit for lit in graph.objects(node, SKOS.altLabel) if isinstance(lit, Literal)]
-        level = _level_of(node, graph, code)
-        yield NutsRegion(
-            code=code,
-            level=level,
-            country=country,
-            label=label,
-            label_latin=_strip_code(_latin_of(label, alt), code),
-            parent=None if level == 0 else _parent_of(node, graph, code),
-            version=int(match.group(1)),
-        )
-
-
-_QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
-
-
-def _parse_graphs(source: Path, fmt: str) -> list[Graph]:
-    """The graphs of an RDF file: one for triple formats, each named graph for quad formats."""
-    if fmt not in _QUAD_FORMATS:
-        return [Graph().parse(source=str(source), format=fmt)]
-    dataset = Dataset(default_union=False)
-    with warnings.catch_warnings():
-        # rdflib 7.6's own Dataset.parse and TriG parser use its deprecated ConjunctiveGraph
-        warnings.simplefilter("ignore", DeprecationWarning)
-        dataset.parse(source=str(source), format=fmt)
-    return list(dataset.graphs())
-
-
-def read_nuts_skos(path: str | Path, version: int | None = None) -> list[NutsRegion]:
-    """The NUTS regions of a SKOS file (Turtle, RDF/XML, N-Triples, TriG, N-Quads...).
-
-    A concept is a region of version ``YEAR`` when it is ``skos:inScheme`` the scheme
-    ``http://data.europa.eu/nuts/scheme/YEAR``; its code is its ``skos:notation`` (or the end of
-    its ``…/nuts/code/`` IRI). In TriG/N-Quads each named graph is read on its own, so files
-    holding one graph per version (as :func:`nuts_graph` makes) keep each version's labels.
-    Pass ``version`` to keep one version. Returns the regions sorted by version and code.
-    """
-    source = Path(path)
-    fmt = guess_format(str(source)) or "turtle"
-    try:
-        graphs = _parse_graphs(source, fmt)
-    except FileNotFoundError as exc:
-        raise VocabFileError(source, "an existing SKOS file of NUTS regions") from exc
-    except Exception as exc:  # rdflib raises many parser-specific errors
-        raise VocabFileError(
-            source, f"a SKOS file of NUTS regions in {fmt} ({type(exc).__name__}: {exc})"
-        ) from exc
-    found: dict[tuple[int, str], NutsRegion] = {}
-    for graph in graphs:
-        for region in _regions_in(graph, version):
-            found.setdefault((region.version, region.code), region)
-    if not found:
-        what = f"NUTS {version} concepts" if version is not None else "NUTS concepts"
-        raise VocabFileError(
-            source, f"{what} (skos:inScheme <{NUTS_SCHEME_PREFIX}YEAR> with a skos:notation)"
-        )
-    return [found[key] for key in sorted(found)]
-
-
 __all__ = [
     "NUTS",
     "NUTS_CHANGES_GRAPH",
@@ -407,9 +266,10 @@ __all__ = [
     "change_iri",
     "concept_iri",
     "label_language",
+    "label_languages",
+    "label_script",
     "latin_label_language",
     "nuts_changes_graph",
     "nuts_graph",
-    "read_nuts_skos",
     "scheme_iri",
 ]

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
-from rdflib.util import guess_format
 
 from s3graph.namespaces import SDG
 from s3graph.vocab.fetch import VocabFileError
+from s3graph.vocab.rdf_files import parse_rdf_file
 
 #: The UN SDG concept scheme, also the identifier of the SDG graph.
 SDG_SCHEME = URIRef("http://metadata.un.org/sdg")
@@ -84,16 +84,13 @@ def load_sdg_kos(path: str | Path) -> Graph:
     be parsed or holds no ``sdgo:Goal`` (not the UN file).
     """
     source = Path(path)
-    fmt = guess_format(str(source)) or "turtle"
     graph = _new_graph()
-    try:
-        graph.parse(source=str(source), format=fmt)
-    except FileNotFoundError as exc:
-        raise VocabFileError(source, "an existing UN SDG SKOS file") from exc
-    except Exception as exc:  # rdflib raises many parser-specific errors
-        raise VocabFileError(
-            source, f"the UN SDG SKOS file in {fmt} ({type(exc).__name__}: {exc})"
-        ) from exc
+    parse_rdf_file(
+        source,
+        lambda file, fmt: graph.parse(source=str(file), format=fmt),
+        missing="an existing UN SDG SKOS file",
+        expected="the UN SDG SKOS file",
+    )
     goals = set(graph.subjects(RDF.type, URIRef(SDGO + "Goal")))
     if not goals:
         raise VocabFileError(

@@ -1,0 +1,127 @@
+"""The vocabularies as the store holds them: their named graphs, and the NUTS index read back.
+
+:func:`nuts_index_from_store` reads the NUTS graphs back into a
+:class:`~s3graph.vocab.nuts_index.NutsIndex` with the named queries ``nuts-regions`` and
+``nuts-changes``; :func:`vocabulary_graphs` lists the graphs ``s3graph vocab`` has written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from s3graph.errors import S3GraphError
+from s3graph.vocab import nuts_rdf, sdg
+from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
+
+if TYPE_CHECKING:
+    from s3graph.store import Store
+
+#: The named graph of the partnership registry (``s3graph/vocab/partnerships.ttl``).
+REGISTRY_GRAPH = URIRef("https://w3id.org/s3graph/graph/registry")
+#: The named graph of the NUTS change table.
+NUTS_CHANGES_GRAPH = nuts_rdf.NUTS_CHANGES_GRAPH
+
+Row = dict[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSummary:
+    """One named graph written (or found) in the store."""
+
+    iri: str
+    triples: int
+    description: str
+
+    def line(self) -> str:
+        """``<iri>: N triples (description)``."""
+        return f"{self.iri}: {self.triples} triples ({self.description})"
+
+
+def nuts_index_from_store(store: Store) -> NutsIndex | None:
+    """The NUTS index of every version (and the changes) in the store; None without a version."""
+    regions = [
+        NutsRegion(
+            code=_bound(row, "code"),
+            level=int(_bound(row, "level")),
+            country=_bound(row, "country"),
+            label=_bound(row, "label"),
+            label_latin=row["label_latin"] or _bound(row, "label"),
+            parent=row["parent"] or None,
+            version=int(_bound(row, "version")),
+        )
+        for row in run_rows(store, "nuts-regions")
+    ]
+    if not regions:
+        return None
+    changes = [
+        NutsChange(
+            from_version=int(row["from_version"]) if row["from_version"] else None,
+            from_code=row["from_code"] or None,
+            to_version=int(row["to_version"]) if row["to_version"] else None,
+            to_code=row["to_code"] or None,
+            change=_bound(row, "kind"),
+        )
+        for row in run_rows(store, "nuts-changes")
+    ]
+    return NutsIndex.from_rows(regions, changes)
+
+
+def codes_by_version(store: Store) -> dict[int, set[str]]:
+    """The codes of every NUTS version in the store (for the change links)."""
+    codes: dict[int, set[str]] = defaultdict(set)
+    for row in run_rows(store, "nuts-regions"):
+        codes[int(_bound(row, "version"))].add(_bound(row, "code"))
+    return dict(codes)
+
+
+def vocabulary_graphs(store: Store) -> list[GraphSummary]:
+    """The vocabulary graphs in the store (NUTS versions and changes, SDGs, registry), sorted."""
+    return [
+        GraphSummary(iri, store.graph_size(iri), describe_graph(iri))
+        for iri in store.graphs()
+        if is_vocabulary_graph(iri)
+    ]
+
+
+def is_vocabulary_graph(iri: str) -> bool:
+    """Whether a named graph is one of the graphs ``s3graph vocab`` writes."""
+    return iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX) or iri in (
+        str(NUTS_CHANGES_GRAPH),
+        str(sdg.SDG_SCHEME),
+        str(REGISTRY_GRAPH),
+    )
+
+
+def describe_graph(iri: str) -> str:
+    """What a vocabulary graph holds, in a few words (``NUTS 2021``, ``UN SDGs``)."""
+    if iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
+        return f"NUTS {iri.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX)}"
+    return {
+        str(NUTS_CHANGES_GRAPH): "NUTS changes",
+        str(sdg.SDG_SCHEME): "UN SDGs",
+        str(REGISTRY_GRAPH): "partnership registry",
+    }.get(iri, "vocabulary")
+
+
+def run_rows(store: Store, name: str) -> list[Row]:
+    """The rows of a named query as plain values (None where unbound)."""
+    from s3graph.namespaces import DEFAULT_BASE
+    from s3graph.queries import load_query, plain, run_query
+
+    result = run_query(store, load_query(name), {}, base=DEFAULT_BASE)
+    return [
+        {c: (None if t is None else plain(t)) for c, t in zip(result.columns, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def _bound(row: Row, column: str) -> str:
+    """The value of a column the query always binds."""
+    value = row[column]
+    if value is None:
+        raise S3GraphError(f"a vocabulary query left {column} unbound; reload the vocabularies")
+    return value
