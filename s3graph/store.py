@@ -53,6 +53,21 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+@dataclass(frozen=True, slots=True)
+class QueryDataset:
+    """The RDF dataset of a query given by IRIs: its default graph (merged) and named graphs."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def dataset_in_text(text: str) -> bool:
+    """Whether the query ``text`` names its own dataset (``FROM`` / ``FROM NAMED``)."""
+    from s3graph.sparql_lex import has_keyword
+
+    return has_keyword(text, "FROM")
+
+
 class NamedGraph(Protocol):
     """A named graph of rdflib terms: an rdflib Graph, or :class:`s3graph.mapping.NamedTriples`."""
 
@@ -160,19 +175,69 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def query(self, text: str, substitutions: Mapping[str, Term] | None = None) -> QueryResults:
+    def query(
+        self,
+        text: str,
+        substitutions: Mapping[str, Term] | None = None,
+        *,
+        dataset: QueryDataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResults:
         """Run the SPARQL query ``text`` over the union of the named graphs.
 
         ``substitutions`` binds variables by name (without ``?``) before evaluation; pyoxigraph
-        requires each of them to be projected by the query's SELECT. Syntax errors raise
-        :class:`SyntaxError`, a substitution of a variable that is not projected
-        :class:`RuntimeError`.
+        requires each of them to be projected by the query's SELECT. ``dataset`` replaces the
+        union (and the query's own ``FROM``) by the graphs it names, as the SPARQL Protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` do; a query with ``FROM`` and no ``dataset``
+        keeps its own. Syntax errors raise :class:`SyntaxError`, a substitution of a variable
+        that is not projected :class:`RuntimeError`.
         """
         bound = {ox.Variable(name): value for name, value in (substitutions or {}).items()}
+        options: dict[str, object] = {}
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default_graphs]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named_graphs]
+        elif not dataset_in_text(text):
+            options["use_default_graph_as_union"] = True
         try:
-            return self._store.query(text, use_default_graph_as_union=True, substitutions=bound)
+            return self._store.query(text, substitutions=bound, base_iri=base_iri, **options)
         except OSError as exc:
             raise _store_error(self.path, exc, "cannot be read") from exc
+
+    def update(self, text: str, *, base_iri: str | None = None) -> None:
+        """Apply the SPARQL Update ``text`` in one transaction (:class:`SyntaxError` if invalid)."""
+        with self._write_lock:
+            self._store.update(text, base_iri=base_iri)
+
+    def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes:
+        """The triples of the named graph ``iri`` (None: the default graph) in ``fmt``."""
+        graph = ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, graph)
+        )
+        return ox.serialize(triples, format=fmt)
+
+    def load_graph(self, iri: str | None, data: bytes, fmt: ox.RdfFormat, *, replace: bool) -> None:
+        """Add (or with ``replace``, put instead of the old triples) ``data`` to graph ``iri``.
+
+        One transaction; raises :class:`SyntaxError` for data that does not parse.
+        """
+        target = "DEFAULT" if iri is None else f"GRAPH <{ox.NamedNode(iri).value}>"
+        lines = "".join(
+            f"{t.subject} {t.predicate} {t.object} .\n"
+            for t in ox.parse(data, format=fmt, base_iri=iri)
+        )
+        inserted = lines if iri is None else f"GRAPH <{iri}> {{\n{lines}}}"
+        text = f"INSERT DATA {{\n{inserted}}}"
+        if replace:
+            text = f"CLEAR SILENT {target} ;\n{text}"
+        with self._write_lock:
+            self._store.update(text)
+
+    def has_graph(self, iri: str | None) -> bool:
+        """Whether the named graph ``iri`` exists (the default graph always does)."""
+        return iri is None or self._has_graph(iri)
 
     def count(self) -> int:
         """The number of quads (a triple stated in two reports counts twice)."""

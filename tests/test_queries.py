@@ -278,13 +278,15 @@ CASES = [
 
 
 #: Queries exercised elsewhere: on the ingested corpus (tests/test_links_e2e.py,
-#: tests/test_validate_cli.py) and on the loaded NUTS reference files (tests/test_vocab_loading.py).
+#: tests/test_validate_cli.py, the page-* queries in tests/test_api_pages.py) and on the loaded
+#: NUTS reference files (tests/test_vocab_loading.py).
 EXERCISED_ON_THE_CORPUS = {
     "shared-regions",
     "collaborations",
     "data-quality",
     "nuts-regions",
     "nuts-changes",
+    *(path.stem for path in resource_dir("queries").glob("page-*.rq")),
 }
 
 

@@ -1,0 +1,110 @@
+"""The app factory: :func:`create_app` wires routes, limits, CORS and errors around one store.
+
+State lives on ``app.state`` (``store``, ``settings``, ``executor``), nothing is global, so tests
+build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from s3graph import __version__
+from s3graph.api import sparql, update
+from s3graph.api.errors import ApiError, error_response, install_error_handlers
+from s3graph.api.settings import ApiSettings
+from s3graph.store import Store
+
+__all__ = ["create_app"]
+
+#: Paths that write; they get no CORS headers (browsers of other sites cannot call them).
+WRITE_PATHS = ("/update", "/store")
+
+
+def create_app(settings: ApiSettings, store: Store) -> FastAPI:
+    """The s3graph web app over ``store``; it does not close the store."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="s3graph", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.executor = ThreadPoolExecutor(settings.workers, thread_name_prefix="s3graph-query")
+    install_error_handlers(app)
+    app.include_router(sparql.router)
+    app.include_router(update.router)
+    for router in _page_routers():
+        app.include_router(router)
+    app.add_middleware(ReadCORS)
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    return app
+
+
+def _page_routers() -> list[object]:
+    """The routers of the HTML pages and named queries (``s3graph.api.pages`` / ``named``)."""
+    from s3graph.api import named, pages
+
+    return [named.router, pages.router]
+
+
+class ReadCORS:
+    """CORS for the read paths only: any origin may GET/POST queries and pages."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "HEAD"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["X-S3graph-Truncated", "X-S3graph-Max-Rows"],
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(WRITE_PATHS):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+class BodyTooLarge(ApiError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "request too large", f"bodies are limited to {limit} bytes")
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            error = BodyTooLarge(self.limit)
+            response = error_response(error.status, error.error, error.detail)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited, send)

@@ -1,0 +1,154 @@
+"""The named queries (``queries/*.rq``) as a JSON/CSV API under ``/api/queries``.
+
+One route per query is generated when the router is built (:func:`build_router`), so the OpenAPI
+schema documents every query as its own operation with its declared parameters (types, required,
+description) and the ``format`` switch. ``GET /api/queries`` lists them all.
+
+A query answers SPARQL 1.1 Query Results JSON, or CSV with ``?format=csv`` or ``Accept:
+text/csv`` (``format`` beats ``Accept``). Parameters come from the query string and are bound as
+typed terms by :func:`s3graph.queries.run_query`; an unknown, missing or badly typed parameter is a
+400 with the API's one error shape ``{"error": ..., "detail": ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from s3graph.api.negotiation import negotiate
+from s3graph.errors import QueryError
+from s3graph.queries import NamedQuery, format_csv, format_json, list_queries, run_query
+
+PREFIX = "/api/queries"
+JSON_TYPE = "application/sparql-results+json"
+CSV_TYPE = "text/csv"
+FORMATS = {"json": JSON_TYPE, "csv": CSV_TYPE}
+_OPENAPI_TYPES = {
+    "iri": {"type": "string", "format": "iri-reference"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "date": {"type": "string", "format": "date"},
+}
+
+
+def error(status: int, kind: str, detail: str) -> JSONResponse:
+    """The API's one error shape."""
+    return JSONResponse({"error": kind, "detail": detail}, status_code=status)
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    """What the index says about one query."""
+    return {
+        "name": query.name,
+        "url": f"{PREFIX}/{query.name}",
+        "title": query.title,
+        "description": query.description,
+        "columns": list(query.columns),
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+            }
+            for p in query.parameters
+        ],
+    }
+
+
+def _openapi_parameters(query: NamedQuery) -> list[dict[str, Any]]:
+    declared = [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": p.required,
+            "description": f"{p.description} ({p.type})".strip(),
+            "schema": _OPENAPI_TYPES[p.type],
+        }
+        for p in query.parameters
+    ]
+    fmt = {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "json (SPARQL results JSON, the default) or csv; beats Accept",
+        "schema": {"type": "string", "enum": list(FORMATS)},
+    }
+    return [*declared, fmt]
+
+
+def _responses(query: NamedQuery) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": f"The rows: {', '.join(query.columns)}",
+            "content": {JSON_TYPE: {}, CSV_TYPE: {}},
+        },
+        400: {"description": "An unknown, missing or badly typed parameter"},
+    }
+
+
+def answer(request: Request, query: NamedQuery) -> Response:
+    """Run ``query`` with the request's parameters; JSON or CSV."""
+    params = dict(request.query_params)
+    fmt = params.pop("format", None)
+    if fmt is not None and fmt not in FORMATS:
+        return error(400, "bad format", f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    media = (
+        FORMATS[fmt] if fmt else negotiate(request.headers.get("accept"), list(FORMATS.values()))
+    )
+    if media is None:
+        return error(406, "not acceptable", f"this query answers {JSON_TYPE} or {CSV_TYPE}")
+    state = request.app.state
+    try:
+        result = run_query(state.store, query, params, base=state.settings.base)
+    except QueryError as exc:
+        return error(400, "bad parameters", str(exc))
+    if media == CSV_TYPE:
+        return Response(format_csv(result), media_type="text/csv; charset=utf-8")
+    return Response(format_json(result), media_type=JSON_TYPE)
+
+
+def _endpoint(query: NamedQuery) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        return answer(request, query)
+
+    endpoint.__name__ = "query_" + query.name.replace("-", "_")
+    endpoint.__doc__ = query.description
+    return endpoint
+
+
+def build_router(queries: Sequence[NamedQuery] | None = None) -> APIRouter:
+    """A router with the index and one documented GET operation per named query."""
+    queries = list(list_queries() if queries is None else queries)
+    router = APIRouter(tags=["named queries"])
+
+    @router.get(PREFIX, summary="The named queries")
+    def index() -> list[dict[str, Any]]:
+        """Every named query with its title, description, columns and parameters."""
+        return [describe(q) for q in queries]
+
+    for query in queries:
+        router.add_api_route(
+            f"{PREFIX}/{query.name}",
+            _endpoint(query),
+            methods=["GET"],
+            summary=query.title,
+            description=query.description,
+            operation_id="query_" + query.name.replace("-", "_"),
+            openapi_extra={"parameters": _openapi_parameters(query)},
+            responses=_responses(query),
+            response_class=Response,
+        )
+
+    @router.get(PREFIX + "/{name}", include_in_schema=False)
+    def unknown(name: str) -> JSONResponse:
+        known = ", ".join(q.name for q in queries)
+        return error(404, "unknown query", f"no query {name!r}; the queries are: {known}")
+
+    return router
+
+
+router = build_router()

@@ -1,0 +1,169 @@
+"""Linked-data pages: every IRI under the data base dereferences at the same path here.
+
+``{base}partnership/mining-industry`` is served at ``/partnership/mining-industry``: HTML for
+browsers (Jinja2 templates, SVG pictures drawn on the server), Turtle, JSON-LD, N-Triples or
+RDF/XML for RDF clients (the resource's outgoing triples plus the labels of what they link to).
+A suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``) beats ``Accept``. A resource the store says
+nothing about is a 404. Also here: the home page ``/``, the cross-partnership view ``/cross`` and
+the query page ``/query``.
+
+Include this router LAST: its catch-all ``/{path}`` would shadow the routes included after it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from s3graph.api import svg, views
+from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
+from s3graph.queries import list_queries
+from s3graph.store import Store
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(tags=["pages"])
+
+S3G = views.S3G
+_TEMPLATES = {
+    S3G + "Partnership": "partnership.html",
+    S3G + "Region": "region.html",
+    S3G + "MonitoringReport": "report.html",
+}
+
+
+class Site:
+    """What a template needs to turn IRIs into local links and short names."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def href(self, iri: str | None) -> str:
+        """A data IRI as the local path that serves it; any other IRI unchanged."""
+        iri = iri or ""
+        return "/" + iri[len(self.base) :] if iri.startswith(self.base) else iri
+
+    def short(self, iri: str | None) -> str:
+        """A compact name: ``s3g:Partnership``, ``data:region/FI1D7``."""
+        iri = iri or ""
+        for prefix, namespace in {**views.PREFIXES, "data": self.base}.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def tail(self, iri: str | None) -> str:
+        """The last segment of an IRI: ``...#leading`` -> ``leading``."""
+        iri = iri or ""
+        return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _state(request: Request) -> tuple[Store, str]:
+    return request.app.state.store, request.app.state.settings.base
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    _, base = _state(request)
+    response = templates.TemplateResponse(
+        request, name, {"site": Site(base), **context}, status_code=status
+    )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def not_found(request: Request, iri: str) -> Response:
+    detail = f"the graph holds nothing about <{iri}>"
+    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == HTML:
+        return render(request, "not_found.html", status=404, iri=iri, detail=detail)
+    return JSONResponse({"error": "not found", "detail": detail}, status_code=404)
+
+
+# -- fixed pages -------------------------------------------------------------------------------
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    store, base = _state(request)
+    return render(request, "home.html", **views.home(store, base=base))
+
+
+@router.get("/cross", include_in_schema=False)
+def cross(request: Request) -> Response:
+    store, base = _state(request)
+    data = views.cross(store, base=base)
+    nodes = [(r["partnership"], r["label"] or r["partnership"]) for r in data["partnerships"]]
+    pictures = {
+        "network": svg.network(
+            nodes,
+            [(r["partnership"], r["other"]) for r in data["collaborations"]],
+            [(r["partnership"], r["other"], r["shared"]) for r in data["shared"]],
+            "Partnerships: mentions of each other (arrows) and shared regions (grey lines)",
+        ),
+        "heatmap": svg.heatmap(nodes, data["sdg"], "SDG ratings: partnerships x goals"),
+    }
+    return render(request, "cross.html", pictures=pictures, **data)
+
+
+@router.get("/query", include_in_schema=False)
+def query_page(request: Request, query: str = "") -> Response:
+    return render(request, "query.html", query=query, examples=list_queries())
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static(name: str) -> Response:
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        return JSONResponse({"error": "not found", "detail": name}, status_code=404)
+    return FileResponse(path)
+
+
+# -- every other IRI under the base ------------------------------------------------------------
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """``partnership/x.ttl`` -> (``partnership/x``, ``text/turtle``); no suffix -> (path, None)."""
+    for suffix, media in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], media
+    return path, None
+
+
+@router.get("/{path:path}", include_in_schema=False)
+def resource(request: Request, path: str) -> Response:
+    store, base = _state(request)
+    path, media = split_suffix(path)
+    iri = base + path
+    description = views.describe(store, iri, base=base)
+    if not description:
+        return not_found(request, iri)
+    if media is None:
+        media = negotiate(request.headers.get("accept"), [HTML, *RDF_TYPES])
+    if media is None:
+        offered = ", ".join([HTML, *RDF_TYPES])
+        detail = f"<{iri}> is served as {offered}"
+        return JSONResponse({"error": "not acceptable", "detail": detail}, status_code=406)
+    if media != HTML:
+        body = views.serialise(description, RDF_TYPES[media], base=base)
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+    return _page(request, description)
+
+
+def _page(request: Request, description: views.Description) -> Response:
+    store, base = _state(request)
+    iri, types = description.iri, description.types()
+    alternates = {suffix: media for suffix, media in SUFFIXES.items()}
+    common = {"d": description, "alternates": alternates}
+    name = next((t for k, t in _TEMPLATES.items() if k in types), "resource.html")
+    if name == "partnership.html":
+        data = views.partnership(store, iri, base=base)
+        picture = svg.sdg_profile(data["sdg"], f"SDG profile of {description.label()}")
+        return render(request, name, **common, **data, sdg_picture=picture)
+    if name == "region.html":
+        return render(request, name, **common, **views.region(store, iri, base=base))
+    if name == "report.html":
+        return render(request, name, **common, **views.report(store, iri, base=base))
+    return render(request, name, **common)

@@ -1,0 +1,27 @@
+"""The settings of the web app, given to :func:`s3graph.api.app.create_app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """What the server allows: limits, the update token, federation targets, CORS."""
+
+    #: Seconds a query may run before the client gets a 503 timeout error.
+    query_timeout: float = 10.0
+    #: The most rows (or triples) a response holds; more are cut and the cut is signalled.
+    max_rows: int = 10_000
+    #: The largest request body accepted (413 beyond).
+    max_body: int = MIB
+    #: Bearer token that enables ``/update`` and ``/store``; None keeps the server read-only.
+    update_token: str | None = None
+    #: Absolute URLs that ``SERVICE`` (queries) and ``LOAD`` (updates) may reach.
+    service_allow: frozenset[str] = field(default_factory=frozenset)
+    #: Worker threads running queries off the event loop.
+    workers: int = 8
+    #: Base of the data IRIs, for VoID and the service description.
+    base: str = "https://example.org/s3graph/"

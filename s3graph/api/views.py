@@ -1,0 +1,191 @@
+"""The data behind the HTML pages and the RDF descriptions, read with the ``page-*`` queries.
+
+Every function runs named queries (``queries/*.rq``) with bound parameters through
+:func:`s3graph.queries.run_query` and returns plain rows (dicts of strings, integers for
+``xsd:integer``), ready for a Jinja2 template or an SVG drawing. No SPARQL text lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from s3graph.queries import NamedQuery, load_query, plain, run_query
+from s3graph.store import Store, Term
+
+Row = dict[str, Any]
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+S3G = "https://w3id.org/s3graph/def#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/name",
+    "http://purl.org/dc/terms/title",
+)
+PREFIXES: Mapping[str, str] = {
+    "s3g": S3G,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "time": "http://www.w3.org/2006/time#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
+@cache
+def _query(name: str) -> NamedQuery:
+    return load_query(name)
+
+
+def value(term: Term | None) -> Any:
+    """A term as a template shows it: ``int`` for xsd:integer, else its plain string."""
+    if isinstance(term, ox.Literal) and term.datatype.value == _XSD_INTEGER:
+        try:
+            return int(term.value)
+        except ValueError:
+            return term.value
+    return plain(term) if term is not None else None
+
+
+def rows(store: Store, name: str, params: Mapping[str, str], *, base: str) -> list[Row]:
+    """The rows of the named query ``name`` as dicts of plain values."""
+    result = run_query(store, _query(name), params, base=base)
+    return [
+        {column: value(term) for column, term in zip(result.columns, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+# -- one resource ------------------------------------------------------------------------------
+
+
+@dataclass
+class Description:
+    """A resource's outgoing triples plus the labels of the resources they link to."""
+
+    iri: str
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(t.subject.value == self.iri for t in self.triples)
+
+    def objects(self, prop: str) -> list[str]:
+        return [plain(t.object) for t in self.triples if _is(t, self.iri, prop)]
+
+    def types(self) -> set[str]:
+        return set(self.objects(RDF_TYPE))
+
+    def labels(self) -> dict[str, str]:
+        """The smallest label of each resource described, by IRI."""
+        found: dict[str, str] = {}
+        for t in self.triples:
+            if t.predicate.value in LABELS and isinstance(t.object, ox.Literal):
+                key = t.subject.value
+                if key not in found or t.object.value < found[key]:
+                    found[key] = t.object.value
+        return found
+
+    def label(self) -> str:
+        return self.labels().get(self.iri, self.iri.rstrip("/").rsplit("/", 1)[-1])
+
+    def statements(self) -> list[tuple[str, Any, bool]]:
+        """``(property, value, is_iri)`` of the resource's own triples, in query order."""
+        return [
+            (t.predicate.value, value(t.object), isinstance(t.object, ox.NamedNode))
+            for t in self.triples
+            if t.subject.value == self.iri
+        ]
+
+
+def _is(t: ox.Triple, subject: str, prop: str) -> bool:
+    return t.subject.value == subject and t.predicate.value == prop
+
+
+def describe(store: Store, iri: str, *, base: str) -> Description:
+    """The description of ``iri`` (empty, and false, when the store says nothing about it)."""
+    result = run_query(store, _query("page-describe"), {"resource": iri}, base=base)
+    seen: set[ox.Triple] = set()
+    triples: list[ox.Triple] = []
+    for resource, prop, obj, label_prop, label in result.rows:
+        candidates = [(resource, prop, obj)]
+        if label_prop is not None and label is not None:
+            candidates.append((obj, label_prop, label))
+        for s, p, o in candidates:
+            triple = ox.Triple(s, p, o)  # type: ignore[arg-type]
+            if triple not in seen:
+                seen.add(triple)
+                triples.append(triple)
+    return Description(iri, triples)
+
+
+def serialise(description: Description, rdf_format: ox.RdfFormat, *, base: str) -> bytes:
+    """The description in an RDF syntax, with the house prefixes (and ``base:`` for the data)."""
+    prefixes = {**PREFIXES, "data": base}
+    return ox.serialize(description.triples, format=rdf_format, prefixes=prefixes)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def home(store: Store, *, base: str) -> dict[str, Any]:
+    counts = rows(store, "stats", {}, base=base)
+    platforms: dict[str, list[Row]] = {}
+    for row in rows(store, "page-platforms", {}, base=base):
+        platforms.setdefault(row["platformLabel"] or "No platform in the registry", []).append(row)
+    return {"counts": counts[0] if counts else {}, "platforms": platforms}
+
+
+def partnership(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+    params = {"partnership": iri}
+    return {
+        "regions": rows(store, "regions-of-partnership", params, base=base),
+        "reports": rows(store, "reports", params, base=base),
+        "events": rows(store, "page-events", params, base=base),
+        "sdg": rows(store, "sdg-profile", params, base=base),
+        "collaborations": rows(store, "collaborations", params, base=base),
+        "mentioned_by": [
+            r for r in rows(store, "collaborations", {}, base=base) if r["other"] == iri
+        ],
+    }
+
+
+def region(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+    params = {"region": iri}
+    return {
+        "partnerships": rows(store, "page-region-partnerships", params, base=base),
+        "nuts": rows(store, "page-region-nuts", params, base=base),
+    }
+
+
+def report(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+    params = {"report": iri}
+    validation = rows(store, "page-report-validation", params, base=base)
+    return {
+        "answers": rows(store, "page-report-answers", params, base=base),
+        "members": rows(store, "page-report-memberships", params, base=base),
+        "conforms": validation[0]["conforms"] if validation else None,
+        "validation": [r for r in validation if r["result"]],
+    }
+
+
+def cross(store: Store, *, base: str) -> dict[str, Any]:
+    return {
+        "partnerships": rows(store, "partnerships", {}, base=base),
+        "collaborations": rows(store, "collaborations", {}, base=base),
+        "shared": rows(store, "shared-regions", {}, base=base),
+        "sdg": rows(store, "sdg-profile", {}, base=base),
+    }

@@ -1,0 +1,70 @@
+"""``s3graph serve``: the SPARQL endpoint and pages over HTTP (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+import click
+
+from s3graph.cli.support import Settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--update-token",
+    envvar="S3GRAPH_UPDATE_TOKEN",
+    show_envvar=True,
+    default=None,
+    metavar="TOKEN",
+    help="Bearer token enabling /update and /store (else the server is read-only).",
+)
+@click.option(
+    "--service-allow",
+    multiple=True,
+    metavar="URL",
+    help="A URL that SERVICE (and LOAD) may reach; repeatable. None by default.",
+)
+@click.option(
+    "--query-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds before a query is abandoned with a 503.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most rows (or triples) in a response; a cut is signalled.",
+)
+@click.pass_obj
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    update_token: str | None,
+    service_allow: tuple[str, ...],
+    query_timeout: float,
+    max_rows: int,
+) -> None:
+    """Serve the store over HTTP: SPARQL at /sparql, VoID, pages (read-only unless a token)."""
+    import uvicorn
+
+    from s3graph.api.app import create_app
+    from s3graph.api.settings import ApiSettings
+    from s3graph.store import Store
+
+    api_settings = ApiSettings(
+        query_timeout=query_timeout,
+        max_rows=max_rows,
+        update_token=update_token or None,
+        service_allow=frozenset(service_allow),
+        base=settings.base,
+    )
+    read_only = api_settings.update_token is None
+    with Store.open(settings.store, read_only=read_only) as store:
+        app = create_app(api_settings, store)
+        mode = "read-only" if read_only else "updates enabled"
+        click.echo(f"s3graph: serving {settings.store} at http://{host}:{port}/sparql ({mode})")
+        uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,59 @@
+"""Real clients over a real socket: uvicorn on 127.0.0.1, SPARQLWrapper and rdflib's SPARQLStore."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from s3graph.api.app import create_app
+from s3graph.api.settings import ApiSettings
+from s3graph.store import Store
+
+EX = "http://example.org/"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path: Path = tmp_path_factory.mktemp("clients") / "store"
+    with Store.open(path) as store:
+        store.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "one" , "two" }} }}')
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(ApiSettings(), store), host="127.0.0.1", port=port, log_level="warning"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.started
+        yield f"http://127.0.0.1:{port}/sparql"
+        server.should_exit = True
+        thread.join(5)
+
+
+def test_sparqlwrapper_json(endpoint: str) -> None:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }} ORDER BY ?o")
+    client.setReturnFormat(JSON)
+    results = client.queryAndConvert()
+    values = [row["o"]["value"] for row in results["results"]["bindings"]]  # type: ignore[index]
+    assert values == ["one", "two"]
+
+
+def test_rdflib_sparqlstore_select(endpoint: str) -> None:
+    graph = Graph(store=SPARQLStore(endpoint))
+    rows = graph.query(f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }} ORDER BY ?o")
+    assert [str(row[0]) for row in rows] == ["one", "two"]
