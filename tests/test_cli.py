@@ -298,3 +298,52 @@ def test_installed_console_script_ingests_and_queries(tmp_path: Path) -> None:
     missing = s3graph("parse", str(tmp_path / "missing.txt"))
     assert missing.returncode == 2
     assert ERROR_LINE.match(missing.stderr), missing.stderr
+
+
+@pytest.mark.e2e
+def test_installed_console_script_serves_what_it_ingested(tmp_path: Path) -> None:
+    """The Quick start's main job: ingest the examples, serve, and the printed page works."""
+    import re as regex
+    import socket
+    import time
+    import urllib.request
+
+    script = _console_script()
+    if script is None:
+        if os.environ.get("CI"):
+            pytest.fail("the s3graph console script is not installed (pip install -e .)")
+        pytest.skip("the s3graph console script is not installed (pip install -e .)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("S3GRAPH_")}
+    env["S3GRAPH_STORE"] = str(tmp_path / "store")
+    ingested = subprocess.run(
+        [str(script), "ingest", "--examples"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert ingested.returncode == 0, ingested.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(script), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stdout is not None
+        printed = server.stdout.readline()
+        link = regex.search(r"open (http://127\.0\.0\.1:\d+/) ", printed)
+        assert link, printed
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(link.group(1), timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer in 30 s"
+                time.sleep(0.2)
+        assert "Mining Industry" in page and "Advanced Materials for Batteries" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -58,7 +58,7 @@ def test_quick_start_has_exactly_two_one_line_commands() -> None:
     assert len(blocks) == 2, blocks
     for block in blocks:
         assert len(block.strip().splitlines()) == 1, block
-    assert blocks[0].strip().endswith("s3graph ingest --examples && s3graph query partnerships")
+    assert blocks[0].strip().endswith("s3graph ingest --examples && s3graph serve")
     assert blocks[1].strip().endswith("pip install -e '.[test]' && python -m pytest")
 
 

@@ -66,5 +66,8 @@ def serve(
     with Store.open(settings.store, read_only=read_only) as store:
         app = create_app(api_settings, store)
         mode = "read-only" if read_only else "updates enabled"
-        click.echo(f"s3graph: serving {settings.store} at http://{host}:{port}/sparql ({mode})")
+        click.echo(
+            f"s3graph: serving {settings.store} ({mode}): open http://{host}:{port}/ "
+            f"(SPARQL at http://{host}:{port}/sparql)"
+        )
         uvicorn.run(app, host=host, port=port, log_level="warning")
