@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from s3graph.namespaces import DEFAULT_BASE
+
 MIB = 1024 * 1024
 
 
@@ -23,5 +25,5 @@ class ApiSettings:
     service_allow: frozenset[str] = field(default_factory=frozenset)
     #: Worker threads running queries off the event loop.
     workers: int = 8
-    #: Base of the data IRIs, for VoID and the service description.
-    base: str = "https://example.org/s3graph/"
+    #: Base of the data IRIs (the resources the pages serve, VoID, the service description).
+    base: str = DEFAULT_BASE
