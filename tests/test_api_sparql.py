@@ -388,3 +388,18 @@ def test_timeout_answers_while_others_are_served(tmp_path: Path) -> None:
         assert response.status_code == 503  # type: ignore[attr-defined]
         assert response.json()["error"] == "query timeout"  # type: ignore[attr-defined]
         assert result["seconds"] < 2  # type: ignore[operator]
+
+
+def test_protocol_using_graphs_become_using_clauses() -> None:
+    """using-graph-uri / using-named-graph-uri: USING clauses before each top-level WHERE."""
+    from s3graph.sparql_lex import with_using
+
+    update = (
+        "DELETE WHERE { ?s ?p ?o } ;\n"
+        'INSERT { GRAPH <http://g/> { ?s a ?t } } WHERE { ?s a ?t . FILTER(?t != "WHERE") '
+        "{ SELECT ?s WHERE { ?s ?p ?o } } }"
+    )
+    rewritten = with_using(update, ["http://a/"], ["http://n/"])
+    assert rewritten.count("USING <http://a/> USING NAMED <http://n/> WHERE") == 1
+    assert rewritten.startswith("DELETE WHERE {")  # the shorthand takes no USING
+    assert "SELECT ?s WHERE" in rewritten  # nor does a subquery

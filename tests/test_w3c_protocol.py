@@ -2,9 +2,7 @@
 
 Query cases go to ``/sparql``; update cases (a request that sends ``update=`` or
 ``application/sparql-update``) go to ``/update`` with the bearer token. Each case gets a fresh
-store holding the ``ut:graphData`` files it names. The ``update_dataset_*`` cases need
-``using-graph-uri`` / ``using-named-graph-uri``, which are not implemented (501): they are
-marked xfail (strict), so implementing them turns these marks into failures to remove.
+store holding the ``ut:graphData`` files it names. Every case, query and update, must pass.
 """
 
 from __future__ import annotations
@@ -29,12 +27,6 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 TOKEN = "w3c"
-NOT_IMPLEMENTED = {
-    "update_dataset_default_graph",
-    "update_dataset_default_graphs",
-    "update_dataset_named_graphs",
-    "update_dataset_full",
-}
 
 pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="W3C protocol suite not present")
 
@@ -51,11 +43,8 @@ def _cases() -> list[Any]:
     params = []
     for test in Collection(graph, entries):
         name = str(test).rsplit("#", 1)[1]
-        marks = []
-        if name in NOT_IMPLEMENTED:
-            marks.append(pytest.mark.xfail(reason="using-graph-uri not implemented", strict=True))
         kind = "update" if _is_update(graph, test) else "query"
-        params.append(pytest.param(test, id=f"{kind}:{name}", marks=marks))
+        params.append(pytest.param(test, id=f"{kind}:{name}"))
     return params
 
 

@@ -21,7 +21,7 @@ from s3graph.api.negotiation import RDF_TYPES
 from s3graph.api.protocol import media_type, read_operation
 from s3graph.api.settings import ApiSettings
 from s3graph.api.sparql import choose, endpoint_url
-from s3graph.sparql_lex import has_keyword
+from s3graph.sparql_lex import has_keyword, with_using
 
 router = APIRouter()
 
@@ -67,9 +67,10 @@ async def update(request: Request) -> Response:
             raise ApiError(
                 400, "dataset given twice", "use either using-graph-uri or USING/WITH, not both"
             )
-        raise ApiError(
-            501, "not implemented", "using-graph-uri and using-named-graph-uri are not supported"
-        )
+        dataset = operation.dataset
+        for iri in (*dataset.default_graphs, *dataset.named_graphs):
+            _check_iri(iri)
+        text = with_using(text, dataset.default_graphs, dataset.named_graphs)
     try:
         check_remote(text, "LOAD", settings.service_allow)
         check_remote(text, "SERVICE", settings.service_allow)
@@ -129,3 +130,13 @@ async def graph_store(request: Request) -> Response:
     except SyntaxError as exc:
         raise ApiError(400, "malformed RDF", str(exc)) from exc
     return Response(status_code=204 if exists else 201)
+
+
+def _check_iri(iri: str) -> None:
+    """A protocol graph IRI must be an absolute IRI (it is written into the update's text)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ApiError(400, "bad graph IRI", f"{iri!r} is not an IRI: {exc}") from exc
+    if ":" not in iri:
+        raise ApiError(400, "bad graph IRI", f"{iri!r} is not an absolute IRI")
