@@ -193,14 +193,23 @@ class Store:
         that is not projected :class:`RuntimeError`.
         """
         bound = {ox.Variable(name): value for name, value in (substitutions or {}).items()}
-        options: dict[str, object] = {}
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        union = False
         if dataset is not None:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named_graphs]
+            default_graph = [ox.NamedNode(iri) for iri in dataset.default_graphs]
+            named_graphs = [ox.NamedNode(iri) for iri in dataset.named_graphs]
         elif not dataset_in_text(text):
-            options["use_default_graph_as_union"] = True
+            union = True
         try:
-            return self._store.query(text, substitutions=bound, base_iri=base_iri, **options)
+            return self._store.query(
+                text,
+                substitutions=bound,
+                base_iri=base_iri,
+                use_default_graph_as_union=union,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+            )
         except OSError as exc:
             raise _store_error(self.path, exc, "cannot be read") from exc
 
@@ -216,7 +225,9 @@ class Store:
             ox.Triple(q.subject, q.predicate, q.object)
             for q in self._store.quads_for_pattern(None, None, None, graph)
         )
-        return ox.serialize(triples, format=fmt)
+        data = ox.serialize(triples, format=fmt)
+        assert data is not None  # no output given: pyoxigraph returns the bytes
+        return data
 
     def load_graph(self, iri: str | None, data: bytes, fmt: ox.RdfFormat, *, replace: bool) -> None:
         """Add (or with ``replace``, put instead of the old triples) ``data`` to graph ``iri``.

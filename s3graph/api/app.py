@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,7 +48,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     return app
 
 
-def _page_routers() -> list[object]:
+def _page_routers() -> list[APIRouter]:
     """The routers of the HTML pages and named queries (``s3graph.api.pages`` / ``named``)."""
     from s3graph.api import named, pages
 

@@ -81,7 +81,7 @@ def _run(
     results = store.query(text, dataset=dataset, base_iri=base_iri)
     media_type: str = choose(kind_of(results))
     if isinstance(results, ox.QueryBoolean):
-        return QueryOutcome(results.serialize(format=RESULT_TYPES[media_type]), media_type)
+        return QueryOutcome(_bytes(results.serialize(format=RESULT_TYPES[media_type])), media_type)
     if isinstance(results, ox.QuerySolutions):
         return _solutions(results, media_type, max_rows, cancel)
     triples: list[ox.Triple] = []
@@ -89,10 +89,16 @@ def _run(
         if cancel.is_set():
             raise Cancelled
         if len(triples) == max_rows:
-            body = ox.serialize(triples, format=RDF_TYPES[media_type])
+            body = _bytes(ox.serialize(triples, format=RDF_TYPES[media_type]))
             return QueryOutcome(body, media_type, truncated=True)
         triples.append(triple)
-    return QueryOutcome(ox.serialize(triples, format=RDF_TYPES[media_type]), media_type)
+    return QueryOutcome(_bytes(ox.serialize(triples, format=RDF_TYPES[media_type])), media_type)
+
+
+def _bytes(data: bytes | None) -> bytes:
+    """The result of a pyoxigraph ``serialize`` called without an output: always the bytes."""
+    assert data is not None
+    return data
 
 
 def _solutions(
@@ -116,7 +122,7 @@ def _solutions(
     document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
     data = json.dumps(document).encode()
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    body = parsed.serialize(format=RESULT_TYPES[media_type])
+    body = _bytes(parsed.serialize(format=RESULT_TYPES[media_type]))
     if truncated and media_type == "application/sparql-results+json":
         body = _mark_truncated(body, max_rows)
     return QueryOutcome(body, media_type, truncated)

@@ -156,7 +156,7 @@ def _page(request: Request, description: views.Description) -> Response:
     store, base = _state(request)
     iri, types = description.iri, description.types()
     alternates = {suffix: media for suffix, media in SUFFIXES.items()}
-    common = {"d": description, "alternates": alternates}
+    common: dict[str, Any] = {"d": description, "alternates": alternates}
     name = next((t for k, t in _TEMPLATES.items() if k in types), "resource.html")
     if name == "partnership.html":
         data = views.partnership(store, iri, base=base)

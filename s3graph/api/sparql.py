@@ -22,6 +22,7 @@ from s3graph.api.guard import ForbiddenRemote, check_remote
 from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
+from s3graph.store import QueryDataset
 
 router = APIRouter()
 
@@ -84,7 +85,7 @@ async def sparql(request: Request) -> Response:
 
 
 async def _evaluate(
-    request: Request, text: str, dataset: object, settings: ApiSettings
+    request: Request, text: str, dataset: QueryDataset | None, settings: ApiSettings
 ) -> QueryOutcome:
     accept = request.headers.get("accept")
     cancel = threading.Event()

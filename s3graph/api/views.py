@@ -81,7 +81,7 @@ class Description:
     triples: list[ox.Triple] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return any(t.subject.value == self.iri for t in self.triples)
+        return any(_value(t.subject) == self.iri for t in self.triples)
 
     def objects(self, prop: str) -> list[str]:
         return [plain(t.object) for t in self.triples if _is(t, self.iri, prop)]
@@ -94,7 +94,9 @@ class Description:
         found: dict[str, str] = {}
         for t in self.triples:
             if t.predicate.value in LABELS and isinstance(t.object, ox.Literal):
-                key = t.subject.value
+                key = _value(t.subject)
+                if key is None:
+                    continue
                 if key not in found or t.object.value < found[key]:
                     found[key] = t.object.value
         return found
@@ -107,12 +109,17 @@ class Description:
         return [
             (t.predicate.value, value(t.object), isinstance(t.object, ox.NamedNode))
             for t in self.triples
-            if t.subject.value == self.iri
+            if _value(t.subject) == self.iri
         ]
 
 
 def _is(t: ox.Triple, subject: str, prop: str) -> bool:
-    return t.subject.value == subject and t.predicate.value == prop
+    return _value(t.subject) == subject and t.predicate.value == prop
+
+
+def _value(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> str | None:
+    """The IRI or blank node id of a subject; None for a quoted triple, which has neither."""
+    return None if isinstance(node, ox.Triple) else node.value
 
 
 def describe(store: Store, iri: str, *, base: str) -> Description:
@@ -135,7 +142,9 @@ def describe(store: Store, iri: str, *, base: str) -> Description:
 def serialise(description: Description, rdf_format: ox.RdfFormat, *, base: str) -> bytes:
     """The description in an RDF syntax, with the house prefixes (and ``base:`` for the data)."""
     prefixes = {**PREFIXES, "data": base}
-    return ox.serialize(description.triples, format=rdf_format, prefixes=prefixes)
+    data = ox.serialize(description.triples, format=rdf_format, prefixes=prefixes)
+    assert data is not None  # no output given: pyoxigraph returns the bytes
+    return data
 
 
 # -- pages -------------------------------------------------------------------------------------
