@@ -364,3 +364,18 @@ def test_readers_see_every_old_graph_or_every_new_one_never_a_mix(store: Store) 
         reader.join()
     assert problems == []
     assert reads >= writes // 2, f"the reader ran only {reads} times: no real overlap"
+
+
+def test_an_in_memory_copy_answers_like_the_disk_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as disk:
+        disk.replace_graphs([graph("a", 20), graph("b", 5, version=2)])
+        on_disk = quads(disk)
+    copy = Store.in_memory_copy(path)
+    assert copy.read_only and quads(copy) == on_disk and copy.graph_count() == 2
+    with Store.open(path) as disk:  # the copy holds no lock, and later writes stay on disk
+        disk.replace_graphs([graph("c", 1)])
+    assert quads(copy) == on_disk
+    empty = tmp_path / "empty"
+    Store.open(empty).close()
+    assert Store.in_memory_copy(empty).count() == 0

