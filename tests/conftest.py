@@ -16,7 +16,8 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -467,3 +468,47 @@ def mining_text(mining_case: CorpusCase) -> str:
 @pytest.fixture(scope="session")
 def mining_expected(mining_case: CorpusCase) -> dict[str, Any]:
     return mining_case.expected()
+
+
+# --------------------------------------------------------------------------------------------------
+# Stores and servers for the API tests
+
+
+def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
+    """Ingest as ``s3graph ingest`` does: base vocabularies, links (registry, collaborations;
+    no NUTS) and validation results."""
+    from s3graph.ingest import ingest
+    from s3graph.linking.links import Linker
+    from s3graph.mapping.links import linked_mapper
+    from s3graph.validate import validate_graph
+    from s3graph.vocab.loading import ensure_base_vocabularies
+
+    ensure_base_vocabularies(store)
+    mapper = linked_mapper(Linker.load(None))
+    ingest(store, paths, base=base, map_report=mapper, validate=validate_graph)
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free 127.0.0.1 port, in a thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start in 10 s"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ingest_linked
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -21,16 +22,8 @@ BASE = "https://w3id.org/s3graph/"
 
 @pytest.fixture(scope="module")
 def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from s3graph.ingest import ingest
-    from s3graph.linking.links import Linker
-    from s3graph.mapping.links import linked_mapper
-    from s3graph.validate import validate_graph
-    from s3graph.vocab.loading import ensure_base_vocabularies
-
     opened = Store.open(tmp_path_factory.mktemp("named") / "store")
-    ensure_base_vocabularies(opened)
-    mapper = linked_mapper(Linker.load(None))
-    ingest(opened, [shared_dir / "corpus"], base=BASE, map_report=mapper, validate=validate_graph)
+    ingest_linked(opened, [shared_dir / "corpus"], BASE)
     return opened
 
 

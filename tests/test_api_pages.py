@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ingest_linked
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -26,17 +27,11 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 @pytest.fixture(scope="module")
 def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from s3graph.ingest import ingest
-    from s3graph.linking.links import Linker
-    from s3graph.mapping.links import linked_mapper
-    from s3graph.validate import validate_graph
-    from s3graph.vocab.loading import ensure_base_vocabularies, load_file
+    from s3graph.vocab.loading import load_file
 
     opened = Store.open(tmp_path_factory.mktemp("pages") / "store")
-    ensure_base_vocabularies(opened)
+    ingest_linked(opened, [shared_dir / "corpus"], BASE)
     load_file(opened, shared_dir / "reference" / "nuts-2021.csv")
-    mapper = linked_mapper(Linker.load(None))
-    ingest(opened, [shared_dir / "corpus"], base=BASE, map_report=mapper, validate=validate_graph)
     return opened
 
 

@@ -8,26 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from conftest import ingest_linked, live_server
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
 from s3graph.cli import examples_dir
-from s3graph.ingest import ingest
-from s3graph.linking.links import Linker
-from s3graph.mapping.links import linked_mapper
 from s3graph.namespaces import DEFAULT_BASE
 from s3graph.store import Store
-from s3graph.validate import validate_graph
-from s3graph.vocab.loading import ensure_base_vocabularies
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -47,27 +39,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live server on 127.0.0.1 over the bundled example reports."""
     path: Path = tmp_path_factory.mktemp("browser") / "store"
     with Store.open(path) as store:
-        mapper = linked_mapper(Linker.load(None))
-        ingest(
-            store, [examples_dir()], base=DEFAULT_BASE, map_report=mapper, validate=validate_graph
-        )
-        ensure_base_vocabularies(store)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(ApiSettings(), store), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-        server.should_exit = True
-        thread.join(5)
+        ingest_linked(store, [examples_dir()], DEFAULT_BASE)
+        with live_server(create_app(ApiSettings(), store)) as url:
+            yield url
 
 
 def _browse(url: str, tmp_path: Path, *extra: str) -> str:
