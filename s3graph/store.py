@@ -1,49 +1,59 @@
 """The embedded pyoxigraph store on disk: one named graph per report.
 
-Writes replace whole named graphs, all of them in ONE transaction: :meth:`Store.replace_graphs`
-sends a single SPARQL Update request, which Oxigraph applies entirely or not at all, and readers see
-a snapshot: during a write they see every old graph or every new one, never a mix.
+Writes replace whole named graphs, all of them in ONE atomic write: readers see a snapshot, so
+during a write they see every old graph or every new one, never a mix, and a failed write leaves
+the store as it was.
 
-The request is a *diff*, because rewriting whole graphs is what made re-ingestion slow (``DROP
-GRAPH`` plus a fresh insert costs ~100 us a quad on disk, an insert alone ~15 us, reading a quad
-back ~1 us). For each graph that already exists, its current quads are read first (under the
-store's write lock) and the request holds one ``DELETE DATA`` of the lines that went away and one
-``INSERT DATA`` of the lines that are new; a new graph is inserted whole, an empty one is dropped
-(``DROP SILENT GRAPH``). Re-ingesting an unchanged report thus writes only its ingestion times.
-Lines are compared as pyoxigraph serialises terms; Oxigraph stores some typed literals in a
-canonical form (``+00:00`` becomes ``Z``), so such a literal is deleted and inserted again, which
-is harmless: ``DELETE DATA`` runs before ``INSERT DATA`` inside the one request.
+- Graphs the store already holds are replaced by a *diff* in one SPARQL Update request (one
+  transaction): their current quads are read first (under the store's write lock) and the request
+  holds one ``DELETE DATA`` of the lines that went away and one ``INSERT DATA`` of the new ones; an
+  empty graph is dropped. Rewriting whole graphs was what made re-ingestion slow (``DROP GRAPH``
+  plus a fresh insert ~100 us a quad on disk, an insert ~15-30 us, reading a quad back ~1 us).
+  Oxigraph keeps some typed literals in a canonical form (``+00:00`` becomes ``Z``): such a
+  literal is deleted and inserted again, harmlessly, in the same request.
+- Graphs that are all new go through pyoxigraph's bulk loader (about twice as fast): up to
+  :data:`ATOMIC_BULK_LIMIT` quads, Oxigraph writes them as sorted files for every index and hands
+  those to RocksDB in a single ``IngestExternalFiles`` call, atomic across column families (read
+  in Oxigraph's ``FileBulkLoader::save``); larger writes go through one transactional ``load``.
 
-When none of the graphs exists yet, the write is one ``Store.load`` of N-Quads instead, which
-pyoxigraph documents as transactional too and which is ~20 % faster than ``INSERT DATA``.
-
-Why no ``bulk_extend``/``bulk_load`` (about twice as fast as a transaction for new graphs here):
-pyoxigraph documents bulk loads as non-transactional, and a bulk load of the new graphs plus an
-update of the replaced ones would be two writes: a failure between them would leave half an
-ingestion.
-
-Graphs come as rdflib :class:`~rdflib.Graph` objects, as anything else with an ``identifier`` and
-iteration over rdflib triples (:class:`s3graph.mapping.NamedTriples`), or already serialised
-(:class:`SerialisedGraph`, what ingestion's worker processes send back). Queries see the union of
-the named graphs as their default graph.
+How graphs become the lines written is in :mod:`s3graph.graph_lines`. Queries see the union of
+the named graphs as their default graph unless a dataset is given.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
 
 from s3graph.errors import StoreError
+from s3graph.graph_lines import (
+    NamedGraph,
+    SerialisedGraph,
+    check_distinct,
+    insert_nquads,
+    replace_update,
+    serialise,
+    to_oxigraph,
+)
+
+__all__ = [
+    "ATOMIC_BULK_LIMIT",
+    "NamedGraph",
+    "QueryDataset",
+    "SerialisedGraph",
+    "Store",
+    "Term",
+    "replace_update",
+    "serialise",
+    "to_oxigraph",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -66,34 +76,6 @@ def dataset_in_text(text: str) -> bool:
     from s3graph.sparql_lex import has_keyword
 
     return has_keyword(text, "FROM")
-
-
-class NamedGraph(Protocol):
-    """A named graph of rdflib terms: an rdflib Graph, or :class:`s3graph.mapping.NamedTriples`."""
-
-    @property
-    def identifier(self) -> Node: ...
-
-    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SerialisedGraph:
-    """A named graph as N-Triples: ``name`` is ``<iri>``, ``lines`` are distinct ``s p o .\\n``.
-
-    Terms are written by pyoxigraph, so the lines are valid inside a SPARQL ``INSERT DATA``; make
-    one with :func:`serialise`.
-    """
-
-    name: str
-    lines: tuple[str, ...]
-
-    @property
-    def iri(self) -> str:
-        return self.name[1:-1]
-
-    def __len__(self) -> int:
-        return len(self.lines)
 
 
 #: The most quads written with pyoxigraph's bulk loader in one call. Oxigraph's loader ingests
@@ -151,7 +133,7 @@ class Store:
         if not graphs:
             return
         serialised = [serialise(graph) for graph in graphs]
-        _check_distinct(serialised)
+        check_distinct(serialised)
         with self._write_lock:  # the old quads must still be current when the diff is applied
             old = {g.name: self._lines(g.iri) for g in serialised if self._has_graph(g.iri)}
             try:
@@ -344,113 +326,3 @@ def _store_error(path: Path, exc: Exception, what: str) -> StoreError:
     else:
         advice = "it is not an s3graph store: give an empty or new folder, or an existing store"
     return StoreError(f"{path}: the store {what}; {advice} ({detail})")
-
-
-# -- the replace request -----------------------------------------------------------------------
-
-
-def serialise(graph: NamedGraph | SerialisedGraph) -> SerialisedGraph:
-    """``graph`` as N-Triples lines written by pyoxigraph, each distinct triple once.
-
-    Raises :class:`ValueError` for a graph not named by an IRI and for a blank node (see
-    :func:`to_oxigraph`). IRIs are converted once and remembered, since a report repeats a few
-    dozen of them hundreds of times.
-    """
-    if isinstance(graph, SerialisedGraph):
-        return graph
-    name = _graph_name(graph)
-    iris = _IRI_CACHE if len(_IRI_CACHE) < _IRI_CACHE_SIZE else {}
-    lines: dict[str, None] = {}
-    for s, p, o in graph:
-        line = f"{_nt(s, iris)} {_nt(p, iris)} {_nt(o, iris)} .\n"
-        lines[line] = None
-    return SerialisedGraph(name, tuple(lines))
-
-
-#: N-Triples form of IRIs already checked by pyoxigraph, shared by all calls (bounded).
-_IRI_CACHE: dict[str, str] = {}
-_IRI_CACHE_SIZE = 200_000
-
-
-def _nt(term: Node, iris: dict[str, str]) -> str:
-    if type(term) is URIRef:
-        text = iris.get(term)
-        if text is None:
-            text = iris[term] = str(ox.NamedNode(str(term)))
-        return text
-    return str(to_oxigraph(term))
-
-
-def replace_update(
-    graphs: Sequence[SerialisedGraph], old: Mapping[str, Collection[str]] | None = None
-) -> str:
-    """The SPARQL Update request that replaces every graph of ``graphs`` in one transaction.
-
-    ``old`` maps the name (``<iri>``) of each graph already in the store to its current lines;
-    graphs not in it are new. The request drops the graphs that become empty, then deletes the
-    lines that went away (one ``DELETE DATA``), then inserts the new lines (one ``INSERT DATA``).
-    It is empty when nothing changes.
-    """
-    old = old or {}
-    _check_distinct(graphs)
-    drops: list[str] = []
-    deletes: list[str] = []
-    inserts: list[str] = []
-    for graph in graphs:
-        before = old.get(graph.name)
-        if not graph.lines:
-            drops.append(f"DROP SILENT GRAPH {graph.name}")
-            continue
-        added: Iterable[str] = graph.lines
-        if before:
-            added = [line for line in graph.lines if line not in before]
-            now = set(graph.lines)
-            removed = [line for line in before if line not in now]
-            if removed:
-                deletes.append(f"GRAPH {graph.name} {{\n{''.join(removed)}}}")
-        if added:
-            inserts.append(f"GRAPH {graph.name} {{\n{''.join(added)}}}")
-    parts = drops
-    if deletes:
-        parts.append("\n".join(["DELETE DATA {", *deletes, "}"]))
-    if inserts:
-        parts.append("\n".join(["INSERT DATA {", *inserts, "}"]))
-    return " ;\n".join(parts)
-
-
-def insert_nquads(graphs: Sequence[SerialisedGraph]) -> str:
-    """Every line of ``graphs`` as N-Quads, for a transactional ``Store.load`` of new graphs."""
-    return "".join(f"{line[:-2]}{graph.name} .\n" for graph in graphs for line in graph.lines)
-
-
-def _check_distinct(graphs: Sequence[SerialisedGraph]) -> None:
-    names = [graph.name for graph in graphs]
-    if len(set(names)) != len(names):
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        raise ValueError(f"several graphs named {', '.join(duplicates)}: give each graph once")
-
-
-def _graph_name(graph: NamedGraph) -> str:
-    identifier = graph.identifier
-    if not isinstance(identifier, URIRef):
-        raise ValueError(f"a graph must be named by an IRI to be stored, not {identifier!r}")
-    return str(to_oxigraph(identifier))
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal:
-    """The pyoxigraph term of an rdflib IRI or literal.
-
-    Raises :class:`ValueError` for a blank node (the graph must be skolemised: every resource of
-    a report has an IRI) or anything else, and for an IRI or literal pyoxigraph finds invalid.
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        raise ValueError(f"blank node {term.n3()} cannot be stored: give every resource an IRI")
-    raise ValueError(f"cannot store {term!r}: only IRIs and literals are supported")
