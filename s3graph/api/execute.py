@@ -120,22 +120,18 @@ def _solutions(
                 row[name] = _json_term(value)
         bindings.append(row)
     document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    if media_type == "application/sparql-results+json":
+        # Written here directly (the rows are at hand); a cut is said in a top-level member,
+        # which SPARQL JSON results allow and clients ignore when they don't know it.
+        if truncated:
+            document["s3graph"] = {"truncated": True, "maxRows": max_rows}
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return QueryOutcome(body, media_type, truncated)
     data = json.dumps(document).encode()
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    body = _bytes(parsed.serialize(format=RESULT_TYPES[media_type]))
-    if truncated and media_type == "application/sparql-results+json":
-        body = _mark_truncated(body, max_rows)
-    return QueryOutcome(body, media_type, truncated)
-
-
-def _mark_truncated(body: bytes, max_rows: int) -> bytes:
-    """The JSON results with a top-level ``"s3graph"`` member saying they were cut.
-
-    SPARQL JSON results allow other top-level members; clients ignore the ones they don't know.
-    """
-    document = json.loads(body)
-    document["s3graph"] = {"truncated": True, "maxRows": max_rows}
-    return json.dumps(document).encode()
+    return QueryOutcome(
+        _bytes(parsed.serialize(format=RESULT_TYPES[media_type])), media_type, truncated
+    )
 
 
 def _json_term(term: Any) -> dict[str, Any]:
