@@ -271,8 +271,11 @@ def _console_script() -> Path | None:
     return Path(found) if found else None
 
 
-@pytest.mark.e2e
-def test_installed_console_script_ingests_and_queries(tmp_path: Path) -> None:
+def _installed(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The installed console script, and an environment whose store is in ``tmp_path``.
+
+    Skipped where the package is not installed, except in CI, where that is a failure.
+    """
     script = _console_script()
     if script is None:
         if os.environ.get("CI"):
@@ -280,6 +283,12 @@ def test_installed_console_script_ingests_and_queries(tmp_path: Path) -> None:
         pytest.skip("the s3graph console script is not installed (pip install -e .)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("S3GRAPH_")}
     env["S3GRAPH_STORE"] = str(tmp_path / "store")
+    return script, env
+
+
+@pytest.mark.e2e
+def test_installed_console_script_ingests_and_queries(tmp_path: Path) -> None:
+    script, env = _installed(tmp_path)
 
     def s3graph(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -308,13 +317,7 @@ def test_installed_console_script_serves_what_it_ingested(tmp_path: Path) -> Non
     import time
     import urllib.request
 
-    script = _console_script()
-    if script is None:
-        if os.environ.get("CI"):
-            pytest.fail("the s3graph console script is not installed (pip install -e .)")
-        pytest.skip("the s3graph console script is not installed (pip install -e .)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("S3GRAPH_")}
-    env["S3GRAPH_STORE"] = str(tmp_path / "store")
+    script, env = _installed(tmp_path)
     ingested = subprocess.run(
         [str(script), "ingest", "--examples"], capture_output=True, text=True, env=env, timeout=300
     )
