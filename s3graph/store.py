@@ -219,11 +219,7 @@ class Store:
     def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes:
         """The triples of the named graph ``iri`` (None: the default graph) in ``fmt``."""
         graph = ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
-        triples = (
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in self._store.quads_for_pattern(None, None, None, graph)
-        )
-        data = ox.serialize(triples, format=fmt)
+        data = self._store.dump(format=fmt, from_graph=graph)
         assert data is not None  # no output given: pyoxigraph returns the bytes
         return data
 

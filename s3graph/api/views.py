@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from s3graph.namespaces import PREFIXES
 from s3graph.queries import NamedQuery, load_query, plain, run_query
 from s3graph.store import Store, Term
 
@@ -28,22 +29,6 @@ LABELS = (
     "https://schema.org/name",
     "http://purl.org/dc/terms/title",
 )
-PREFIXES: Mapping[str, str] = {
-    "s3g": S3G,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "time": "http://www.w3.org/2006/time#",
-    "spdx": "http://spdx.org/rdf/terms#",
-}
 
 
 @cache

@@ -53,7 +53,7 @@ def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Pa
     if fmt == "json":
         click.echo(format_json(problems), nl=False)
     elif fmt == "ttl":
-        for prefix, namespace in {**PREFIXES, "sh": "http://www.w3.org/ns/shacl#"}.items():
+        for prefix, namespace in PREFIXES.items():
             reports.bind(prefix, namespace, replace=True)
         click.echo(reports.serialize(format="turtle"), nl=False)
     else:

@@ -1,0 +1,116 @@
+"""The RDF dumps: N-Quads of the dataset, N-Triples, Turtle and JSON-LD of the union and of
+each partnership.
+
+Every graph is read once, in IRI order, as canonical N-Triples written by pyoxigraph (in Rust;
+on disk, reading is most of the export's time: ~11 us a quad here). Its lines are sorted (a
+graph is small: one report, or one NUTS version) and written to the N-Quads file with the
+graph's name; they also go to a :class:`~s3graph.export.sorting.LineSorter` for the union and,
+for a report's graphs, to its partnership (:mod:`s3graph.export.partnerships`). Then the union
+is written in the other formats (:func:`s3graph.export.views.write_view`).
+
+Sorted lines make the files deterministic: the same store gives byte-identical dumps. Memory
+stays flat as the store grows: one graph, one sorted run. The store holds no blank nodes (every
+node the mapping makes is an IRI), so no label can vary between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from s3graph.export.files import open_output, output_path
+from s3graph.export.partnerships import PartnershipFiles, partnership_graphs
+from s3graph.export.sorting import LineSorter
+from s3graph.export.views import Syntax, write_view
+from s3graph.store import Store
+
+__all__ = ["DUMP_STEM", "RDF_FORMATS", "Progress", "RdfDumps", "write_rdf"]
+
+#: The RDF formats of ``--formats``, in the order they are written.
+RDF_FORMATS: tuple[str, ...] = ("nq", "nt", "ttl", "jsonld")
+#: File name (without extension) of the whole-dataset dumps.
+DUMP_STEM = "s3graph"
+
+#: ``progress(step, done, total)``: called as the export advances.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RdfDumps:
+    """What :func:`write_rdf` wrote: the files, and the partnership of each partnership file."""
+
+    files: list[Path] = field(default_factory=list)
+    partnerships: dict[Path, str] = field(default_factory=dict)
+    quads: int = 0
+
+
+def write_rdf(
+    store: Store,
+    out: Path,
+    work: Path,
+    *,
+    formats: Collection[str],
+    gzip: bool,
+    syntax: Syntax,
+    progress: Progress | None = None,
+) -> RdfDumps:
+    """Write the RDF dumps of ``formats`` (see :data:`RDF_FORMATS`) into ``out``.
+
+    ``work`` is a scratch folder, left for the caller to remove.
+    """
+    report = progress or _quiet
+    views = [f for f in ("nt", "ttl", "jsonld") if f in formats]
+    union = LineSorter(work / "union") if views else None
+    by_partnership = None
+    if {"ttl", "jsonld"} & set(formats):
+        by_partnership = PartnershipFiles(
+            partnership_graphs(store), out, work / "partnerships",
+            formats=formats, gzip=gzip, syntax=syntax,
+        )  # fmt: skip
+    dumps = RdfDumps()
+    nquads = out / f"{DUMP_STEM}.nq"
+    try:
+        with open_output(nquads, gzip=gzip) if "nq" in formats else nullcontext() as nq:
+            graphs: list[str | None] = [None, *store.graphs()]
+            for done, graph in enumerate(graphs, 1):
+                lines = store.dump_graph(graph, ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+                lines.sort()
+                dumps.quads += len(lines)
+                if nq is not None:
+                    nq.writelines(_with_graph(lines, graph))
+                if union is not None:
+                    union.add(lines)
+                if by_partnership is not None:
+                    by_partnership.add(graph, lines)
+                report("graphs read", done, len(graphs))
+        if "nq" in formats:
+            dumps.files.append(output_path(nquads, gzip=gzip))
+        if union is not None:
+            dumps.files += write_view(
+                union.sorted_unique(), out / DUMP_STEM, views,
+                gzip=gzip, scratch=work / "union.nt", syntax=syntax,
+            )  # fmt: skip
+        if by_partnership is not None:
+            dumps.partnerships = by_partnership.finish()
+            dumps.files += sorted(dumps.partnerships)
+    except BaseException:
+        if by_partnership is not None:
+            by_partnership.stop()
+        raise
+    return dumps
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """No progress display."""
+
+
+def _with_graph(lines: Iterable[bytes], graph: str | None) -> Iterator[bytes]:
+    """N-Triples lines (``<s> <p> <o> .``) as N-Quads lines of ``graph``."""
+    if graph is None:
+        return iter(lines)
+    suffix = f"<{graph}> .\n".encode()
+    return (line[:-2] + suffix for line in lines)
