@@ -41,3 +41,9 @@ class QueryError(S3GraphError):
     """A named query is unknown, malformed, or given parameters it does not declare."""
 
     exit_code = 2
+
+
+class ExportError(S3GraphError):
+    """An export cannot be written where it was asked (a folder that holds something else)."""
+
+    exit_code = 2

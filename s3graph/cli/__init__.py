@@ -16,6 +16,7 @@ import click
 
 from s3graph import __version__
 from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
+from s3graph.cli.export import export
 from s3graph.cli.serve import serve
 from s3graph.cli.support import Settings
 from s3graph.cli.validate import validate
@@ -123,5 +124,5 @@ def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
     ctx.obj = Settings(store=store, base=base, verbose=verbose)
 
 
-for _command in (parse, ingest, validate, query, stats, vocab, serve):
+for _command in (parse, ingest, validate, query, stats, vocab, export, serve):
     main.add_command(_command)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from s3graph.export.files import open_output, output_path
 from s3graph.export.partnerships import PartnershipFiles, partnership_graphs
 from s3graph.export.sorting import LineSorter
-from s3graph.export.views import Syntax, write_view
+from s3graph.export.views import Statistics, Syntax, write_view
 from s3graph.store import Store
 
 __all__ = ["DUMP_STEM", "RDF_FORMATS", "Progress", "RdfDumps", "write_rdf"]
@@ -46,6 +46,7 @@ class RdfDumps:
     files: list[Path] = field(default_factory=list)
     partnerships: dict[Path, str] = field(default_factory=dict)
     quads: int = 0
+    statistics: Statistics = field(default_factory=Statistics)
 
 
 def write_rdf(
@@ -60,11 +61,12 @@ def write_rdf(
 ) -> RdfDumps:
     """Write the RDF dumps of ``formats`` (see :data:`RDF_FORMATS`) into ``out``.
 
-    ``work`` is a scratch folder, left for the caller to remove.
+    ``work`` is a scratch folder, left for the caller to remove. The union is read through
+    even when none of its formats is wanted: its VoID statistics are counted on the way.
     """
     report = progress or _quiet
     views = [f for f in ("nt", "ttl", "jsonld") if f in formats]
-    union = LineSorter(work / "union") if views else None
+    union = LineSorter(work / "union")
     by_partnership = None
     if {"ttl", "jsonld"} & set(formats):
         by_partnership = PartnershipFiles(
@@ -82,18 +84,16 @@ def write_rdf(
                 dumps.quads += len(lines)
                 if nq is not None:
                     nq.writelines(_with_graph(lines, graph))
-                if union is not None:
-                    union.add(lines)
+                union.add(lines)
                 if by_partnership is not None:
                     by_partnership.add(graph, lines)
                 report("graphs read", done, len(graphs))
         if "nq" in formats:
             dumps.files.append(output_path(nquads, gzip=gzip))
-        if union is not None:
-            dumps.files += write_view(
-                union.sorted_unique(), out / DUMP_STEM, views,
-                gzip=gzip, scratch=work / "union.nt", syntax=syntax,
-            )  # fmt: skip
+        dumps.files += write_view(
+            union.sorted_unique(), out / DUMP_STEM, views, gzip=gzip,
+            scratch=work / "union.nt", syntax=syntax, statistics=dumps.statistics,
+        )  # fmt: skip
         if by_partnership is not None:
             dumps.partnerships = by_partnership.finish()
             dumps.files += sorted(dumps.partnerships)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +19,9 @@ import pyoxigraph as ox
 from s3graph.export.files import open_output, output_path
 from s3graph.export.jsonld import JsonLdWriter
 
-__all__ = ["BASE_PREFIX", "Syntax", "write_view"]
+__all__ = ["BASE_PREFIX", "Statistics", "Syntax", "write_view"]
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: JSON-LD prefix of the data IRIs (the ``--base``).
 BASE_PREFIX = "s3graph"
@@ -43,6 +45,17 @@ class Syntax:
         return {**self.prefixes, BASE_PREFIX: self.base}
 
 
+@dataclass
+class Statistics:
+    """VoID statistics of a view, counted as its sorted triples stream past."""
+
+    triples: int = 0
+    distinct_subjects: int = 0
+    entities: int = 0
+    classes: set[str] = field(default_factory=set)
+    properties: set[str] = field(default_factory=set)
+
+
 def write_view(
     lines: Iterable[bytes],
     stem: Path,
@@ -51,10 +64,12 @@ def write_view(
     gzip: bool,
     scratch: Path,
     syntax: Syntax,
+    statistics: Statistics | None = None,
 ) -> list[Path]:
     """Sorted unique N-Triples ``lines`` as ``stem``.{nt,ttl,jsonld} for ``formats``.
 
     ``scratch`` is a file the N-Triples may be written to when no plain ``.nt`` is wanted.
+    ``statistics``, when given, is filled in (even when ``formats`` is empty).
     """
     written: list[Path] = []
     nt = stem.with_name(stem.name + ".nt")
@@ -68,15 +83,20 @@ def write_view(
             with open_output(nt, gzip=True) as packed, triples.open("rb") as source:
                 shutil.copyfileobj(source, packed, 1 << 20)
         written.append(output_path(nt, gzip=gzip))
-    if "ttl" in formats or "jsonld" in formats:
-        written += _turtle_and_jsonld(triples, stem, formats, gzip, syntax)
+    if "ttl" in formats or "jsonld" in formats or statistics is not None:
+        written += _turtle_and_jsonld(triples, stem, formats, gzip, syntax, statistics)
     if not plain:
         triples.unlink()
     return written
 
 
 def _turtle_and_jsonld(
-    triples: Path, stem: Path, formats: Collection[str], gzip: bool, syntax: Syntax
+    triples: Path,
+    stem: Path,
+    formats: Collection[str],
+    gzip: bool,
+    syntax: Syntax,
+    statistics: Statistics | None,
 ) -> list[Path]:
     ttl = stem.with_name(stem.name + ".ttl")
     jsonld = stem.with_name(stem.name + ".jsonld")
@@ -88,6 +108,8 @@ def _turtle_and_jsonld(
     ):
         writer = JsonLdWriter(json_out, syntax.context) if json_out is not None else None
         stream = _tee(parsed, writer) if writer is not None else parsed
+        if statistics is not None:
+            stream = _counted(stream, statistics)
         if ttl_out is not None:
             ox.serialize(stream, ttl_out, ox.RdfFormat.TURTLE, prefixes=syntax.prefixes)
             written.append(output_path(ttl, gzip=gzip))
@@ -109,4 +131,22 @@ def _tee(triples: Iterable[ox.Triple], writer: JsonLdWriter) -> Iterator[ox.Trip
     add = writer.add
     for triple in triples:
         add(triple)
+        yield triple
+
+
+def _counted(triples: Iterable[ox.Triple], statistics: Statistics) -> Iterator[ox.Triple]:
+    last: object = None
+    properties, classes = statistics.properties, statistics.classes
+    for triple in triples:
+        statistics.triples += 1
+        subject = triple.subject
+        if subject != last:
+            last = subject
+            statistics.distinct_subjects += 1
+            if type(subject) is ox.NamedNode:
+                statistics.entities += 1
+        predicate = triple.predicate.value
+        properties.add(predicate)
+        if predicate == _RDF_TYPE:
+            classes.add(str(triple.object))
         yield triple

@@ -1,0 +1,262 @@
+"""The DCAT-AP 3 description of an export (``dataset.ttl`` and ``dataset.jsonld``), with VoID.
+
+The fixed part (catalogue, publisher, licence, attribution, themes) is Turtle in
+``templates/dataset.ttl``, its relative IRIs resolved against the export's base. Added here from
+what was exported and measured: one ``dcat:Distribution`` per file with its download URL, media
+type, format, byte size and SHA-256 checksum; temporal coverage from the reporting periods;
+spatial coverage from the countries of the regions; issue and modification times from the
+ingestions; the partnerships as keywords; VoID statistics and one linkset per external
+vocabulary. Every node is an IRI and the output is sorted, so the same store and files give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from s3graph.export.jsonld import JsonLdWriter
+from s3graph.export.views import Statistics, Syntax
+from s3graph.resources import resource_dir
+from s3graph.store import Store
+
+__all__ = ["DESCRIPTION_STEM", "Description", "FileFacts", "describe", "file_facts"]
+
+#: File name (without extension) of the description.
+DESCRIPTION_STEM = "dataset"
+
+_TEMPLATE = Path(__file__).with_name("templates") / "dataset.ttl"
+
+_DCAT = "http://www.w3.org/ns/dcat#"
+_DCT = "http://purl.org/dc/terms/"
+_FOAF = "http://xmlns.com/foaf/0.1/"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SPDX = "http://spdx.org/rdf/terms#"
+_VOID = "http://rdfs.org/ns/void#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_S3G = "https://w3id.org/s3graph/def#"
+_IANA = "https://www.iana.org/assignments/media-types/"
+_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+#: File extension -> (media type, EU file type, what the file is).
+FORMATS: Mapping[str, tuple[str, str, str]] = {
+    ".nq": ("application/n-quads", "RDF_N_QUADS", "N-Quads"),
+    ".nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    ".ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
+    ".jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+    ".csv": ("text/csv", "CSV", "CSV"),
+    ".json": ("application/csvm+json", "JSON", "CSVW metadata (JSON)"),
+}
+
+#: Link predicate -> (the vocabulary linked to, linkset name, title).
+LINKSETS: Mapping[str, tuple[str, str, str]] = {
+    f"{_S3G}nutsRegion": ("http://data.europa.eu/nuts", "links-nuts", "Regions linked to NUTS"),
+    f"{_S3G}goal": (
+        "http://metadata.un.org/sdg",
+        "links-sdg",
+        "SDG assessments linked to the UN SDGs",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """One exported file: its path under the export folder, size and SHA-256."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Description:
+    """Where the description's IRIs and links point."""
+
+    base: str
+    download_base: str
+    publisher: str | None = None
+
+    @property
+    def dataset(self) -> str:
+        return f"{self.base}{DESCRIPTION_STEM}"
+
+
+def file_facts(folder: Path, path: Path) -> FileFacts:
+    """Size and SHA-256 of ``path`` (a file under ``folder``), read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return FileFacts(path.relative_to(folder).as_posix(), path.stat().st_size, digest.hexdigest())
+
+
+def describe(
+    store: Store,
+    files: Iterable[FileFacts],
+    statistics: Statistics,
+    settings: Description,
+    *,
+    titles: Mapping[str, str],
+) -> list[ox.Triple]:
+    """The description's triples, sorted. ``titles`` gives a title per file path, else made up."""
+    triples = list(_template(settings))
+    add = _Adder(triples)
+    dataset = settings.dataset
+    _coverage(add, store, dataset)
+    partnerships = _query(store, "keywords")
+    for row in partnerships:
+        add(dataset, f"{_DCAT}keyword", ox.Literal(row["keyword"].value, language="en"))
+    for row in _query(store, "countries"):
+        add(dataset, f"{_DCT}spatial", row["country"])
+    for facts in sorted(files, key=lambda f: f.path):
+        _distribution(add, settings, facts, titles.get(facts.path))
+    _void(add, store, settings, statistics)
+    return sorted_triples(triples)
+
+
+def partnership_titles(store: Store) -> dict[str, str]:
+    """Partnership IRI -> its name, for the titles of the per-partnership files."""
+    return {row["partnership"].value: row["keyword"].value for row in _query(store, "keywords")}
+
+
+def write_description(triples: list[ox.Triple], folder: Path, syntax: Syntax) -> list[Path]:
+    """``dataset.ttl`` and ``dataset.jsonld`` in ``folder``."""
+    ttl = folder / f"{DESCRIPTION_STEM}.ttl"
+    jsonld = folder / f"{DESCRIPTION_STEM}.jsonld"
+    ox.serialize(triples, str(ttl), ox.RdfFormat.TURTLE, prefixes=syntax.prefixes)
+    with jsonld.open("wb") as output:
+        writer = JsonLdWriter(output, syntax.context)
+        for triple in triples:
+            writer.add(triple)
+        writer.close()
+    return [ttl, jsonld]
+
+
+def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` without repeats, in the order of their canonical N-Triples lines."""
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # no output given: pyoxigraph returns the bytes
+    lines = sorted(set(data.splitlines(keepends=True)))
+    parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+
+
+class _Adder:
+    """Appends triples given as IRIs (strings) and terms."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
+
+    def __call__(
+        self, subject: str, predicate: str, value: str | ox.NamedNode | ox.Literal
+    ) -> None:
+        node = ox.NamedNode(value) if isinstance(value, str) else value
+        self.triples.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), node))
+
+
+def _template(settings: Description) -> Iterable[ox.Triple]:
+    publisher = f"{settings.base}{DESCRIPTION_STEM}#publisher"
+    name = ox.NamedNode(f"{_FOAF}name")
+    for quad in ox.parse(path=_TEMPLATE, format=ox.RdfFormat.TURTLE, base_iri=settings.base):
+        value = quad.object
+        if (
+            settings.publisher
+            and quad.subject == ox.NamedNode(publisher)
+            and quad.predicate == name
+        ):
+            value = ox.Literal(settings.publisher)
+        yield ox.Triple(quad.subject, quad.predicate, value)
+
+
+def _query(store: Store, name: str) -> list[ox.QuerySolution]:
+    text = (resource_dir("queries") / "dumps" / f"{name}.rq").read_text("utf-8")
+    return list(store.query(text))  # type: ignore[arg-type]
+
+
+def _coverage(add: _Adder, store: Store, dataset: str) -> None:
+    row = _query(store, "coverage")[0]
+    if row["startDate"] is not None and row["endDate"] is not None:
+        temporal = f"{dataset}#temporal"
+        add(dataset, f"{_DCT}temporal", temporal)
+        add(temporal, _RDF_TYPE, f"{_DCT}PeriodOfTime")
+        add(temporal, f"{_DCAT}startDate", row["startDate"])
+        add(temporal, f"{_DCAT}endDate", row["endDate"])
+    if row["issued"] is not None and row["modified"] is not None:
+        add(dataset, f"{_DCT}issued", row["issued"])
+        add(dataset, f"{_DCT}modified", row["modified"])
+        # The version is the day of the latest ingestion (calendar versioning: 2026.11.27).
+        add(dataset, f"{_DCAT}version", ox.Literal(row["modified"].value[:10].replace("-", ".")))
+
+
+def _distribution(add: _Adder, settings: Description, facts: FileFacts, title: str | None) -> None:
+    name = facts.path.removesuffix(".gz")
+    media, file_type, format_name = FORMATS[Path(name).suffix]
+    distribution = f"{settings.dataset}/distribution/{facts.path}"
+    checksum = f"{distribution}#sha256"
+    add(settings.dataset, f"{_DCAT}distribution", distribution)
+    add(distribution, _RDF_TYPE, f"{_DCAT}Distribution")
+    add(distribution, f"{_DCT}title", ox.Literal(title or _title(name, format_name), language="en"))
+    add(distribution, f"{_DCAT}accessURL", settings.download_base)
+    add(distribution, f"{_DCAT}downloadURL", settings.download_base + facts.path)
+    add(distribution, f"{_DCAT}mediaType", _IANA + media)
+    add(distribution, f"{_DCT}format", _FILE_TYPE + file_type)
+    if facts.path.endswith(".gz"):
+        add(distribution, f"{_DCAT}compressFormat", f"{_IANA}application/gzip")
+    add(distribution, f"{_DCAT}byteSize", _integer(facts.size, "nonNegativeInteger"))
+    add(distribution, f"{_DCT}license", _LICENCE)
+    add(distribution, f"{_SPDX}checksum", checksum)
+    add(checksum, _RDF_TYPE, f"{_SPDX}Checksum")
+    add(checksum, f"{_SPDX}algorithm", f"{_SPDX}checksumAlgorithm_sha256")
+    add(
+        checksum,
+        f"{_SPDX}checksumValue",
+        ox.Literal(facts.sha256, datatype=ox.NamedNode(f"{_XSD}hexBinary")),
+    )
+    whole = "/" not in name and not name.startswith("context")
+    if whole and Path(name).suffix in (".nq", ".nt", ".ttl", ".jsonld"):
+        add(settings.dataset, f"{_VOID}dataDump", settings.download_base + facts.path)
+
+
+def _title(name: str, format_name: str) -> str:
+    stem = Path(name).stem
+    if name.startswith("csv/"):
+        return (
+            f"Table {stem}, {format_name}"
+            if stem != "csv-metadata"
+            else "Description of the CSV tables (CSVW)"
+        )
+    if stem == "context":
+        return "The JSON-LD context of the JSON-LD files"
+    if name.endswith(".nq"):
+        return f"Every named graph (reports, validation results, vocabularies), {format_name}"
+    return f"The union of the named graphs, {format_name}"
+
+
+def _void(add: _Adder, store: Store, settings: Description, statistics: Statistics) -> None:
+    dataset = settings.dataset
+    add(dataset, f"{_VOID}uriSpace", ox.Literal(settings.base))
+    add(dataset, f"{_VOID}sparqlEndpoint", f"{settings.base}sparql")
+    add(dataset, f"{_VOID}triples", _integer(statistics.triples))
+    add(dataset, f"{_VOID}entities", _integer(statistics.entities))
+    add(dataset, f"{_VOID}distinctSubjects", _integer(statistics.distinct_subjects))
+    add(dataset, f"{_VOID}classes", _integer(len(statistics.classes)))
+    add(dataset, f"{_VOID}properties", _integer(len(statistics.properties)))
+    links = {row["predicate"].value: int(row["links"].value) for row in _query(store, "linksets")}
+    for predicate, (target, name, title) in LINKSETS.items():
+        linkset = f"{dataset}#{name}"
+        add(dataset, f"{_VOID}subset", linkset)
+        add(linkset, _RDF_TYPE, f"{_VOID}Linkset")
+        add(linkset, f"{_DCT}title", ox.Literal(title, language="en"))
+        add(linkset, f"{_VOID}subjectsTarget", dataset)
+        add(linkset, f"{_VOID}objectsTarget", target)
+        add(linkset, f"{_VOID}linkPredicate", predicate)
+        add(linkset, f"{_VOID}triples", _integer(links.get(predicate, 0)))
+
+
+def _integer(value: int, datatype: str = "integer") -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(f"{_XSD}{datatype}"))

@@ -1,0 +1,202 @@
+"""``s3graph export``: the whole graph as open data, in one folder, replaced all at once.
+
+Everything is written into a staging folder beside the target; only when every file, the
+DCAT-AP description and ``SHA256SUMS`` are written does the staging folder take the target's
+place (the previous export is renamed away, then removed). A failed export leaves the previous
+one as it was. A target that exists, is not empty and holds no ``SHA256SUMS`` is not an export
+of ours and is refused rather than replaced.
+
+The CSV tables are written by a forked child with its own read-only view of the store, while
+the parent reads the graphs for the RDF dumps (:mod:`s3graph.export.background`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from s3graph.errors import ExportError
+from s3graph.export.background import Background
+from s3graph.export.description import (
+    Description,
+    FileFacts,
+    describe,
+    file_facts,
+    partnership_titles,
+    write_description,
+)
+from s3graph.export.jsonld import context_document
+from s3graph.export.rdf import RDF_FORMATS, Progress, RdfDumps, write_rdf
+from s3graph.export.tables import write_tables
+from s3graph.export.views import Syntax
+from s3graph.namespaces import DEFAULT_BASE, PREFIXES
+from s3graph.store import Store
+
+__all__ = [
+    "ALL_FORMATS",
+    "CONTEXT_FILE",
+    "CSV_DIR",
+    "SUMS_FILE",
+    "ExportSettings",
+    "ExportSummary",
+    "export",
+]
+
+#: Every format of ``--formats``.
+ALL_FORMATS: tuple[str, ...] = (*RDF_FORMATS, "csv")
+#: The checksums of every file of an export, in the layout of ``sha256sum``.
+SUMS_FILE = "SHA256SUMS"
+#: The JSON-LD context of the JSON-LD files, published on its own.
+CONTEXT_FILE = "context.jsonld"
+#: Folder of the CSV tables and their CSVW metadata.
+CSV_DIR = "csv"
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """What to export and how the description points at it.
+
+    ``download_base`` is the URL the files are downloaded from (default ``{base}dumps/``, where
+    ``s3graph serve`` serves them); ``publisher`` the name of the publishing agent.
+    """
+
+    formats: tuple[str, ...] = ALL_FORMATS
+    gzip: bool = False
+    base: str = DEFAULT_BASE
+    download_base: str | None = None
+    publisher: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.formats) - set(ALL_FORMATS))
+        if unknown:
+            known = ",".join(ALL_FORMATS)
+            raise ExportError(
+                f"unknown export format {', '.join(unknown)}: expected some of {known}"
+            )
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: every file (with size and checksum) and what the store held."""
+
+    folder: Path
+    files: tuple[FileFacts, ...]
+    quads: int
+    triples: int
+    partnerships: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def export(
+    store: Store,
+    out: Path,
+    settings: ExportSettings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Export ``store`` into the folder ``out`` (replacing an earlier export there)."""
+    settings = settings or ExportSettings()
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    tables: Background[list[Path]] | None = None
+    try:
+        if "csv" in settings.formats:
+            tables = Background(_tables_job(store.path, staging / CSV_DIR, settings.gzip))
+        syntax = Syntax(dict(PREFIXES), settings.base)
+        dumps = write_rdf(
+            store, staging, staging / ".work", formats=settings.formats,
+            gzip=settings.gzip, syntax=syntax, progress=progress,
+        )  # fmt: skip
+        written = list(dumps.files)
+        if tables is not None:
+            written += tables.result()
+        if "jsonld" in settings.formats:
+            (staging / CONTEXT_FILE).write_bytes(context_document(syntax.context))
+            written.append(staging / CONTEXT_FILE)
+        shutil.rmtree(staging / ".work", ignore_errors=True)
+        facts = [
+            _facts(staging, path, n, len(written), progress) for n, path in enumerate(written, 1)
+        ]
+        description = Description(
+            settings.base, settings.download_base or f"{settings.base}dumps/", settings.publisher
+        )
+        triples = describe(
+            store, facts, dumps.statistics, description, titles=_titles(store, staging, dumps)
+        )
+        described = [
+            file_facts(staging, path) for path in write_description(triples, staging, syntax)
+        ]
+        every = sorted([*facts, *described], key=lambda f: f.path)
+        _write_sums(staging / SUMS_FILE, every)
+        _swap(staging, out)
+    except BaseException:
+        if tables is not None:
+            tables.stop()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ExportSummary(
+        out, tuple(every), dumps.quads, dumps.statistics.triples,
+        partnerships=len(set(dumps.partnerships.values())),
+    )  # fmt: skip
+
+
+def _tables_job(store_path: Path, folder: Path, gzip: bool) -> Callable[[], list[Path]]:
+    """The CSV tables, written from a read-only view of the store at ``store_path``."""
+
+    def job() -> list[Path]:
+        with Store.open(store_path, read_only=True) as view:
+            return write_tables(view, folder, gzip=gzip)
+
+    return job
+
+
+def _facts(folder: Path, path: Path, done: int, total: int, progress: Progress | None) -> FileFacts:
+    facts = file_facts(folder, path)
+    if progress is not None:
+        progress("checksums", done, total)
+    return facts
+
+
+def _titles(store: Store, folder: Path, dumps: RdfDumps) -> dict[str, str]:
+    """Titles of the per-partnership files: the partnership's name and the format."""
+    names = partnership_titles(store)
+    kinds = {".ttl": "Turtle", ".jsonld": "JSON-LD"}
+    titles = {}
+    for path, partnership in dumps.partnerships.items():
+        kind = kinds[Path(path.name.removesuffix(".gz")).suffix]
+        name = names.get(partnership, partnership)
+        titles[path.relative_to(folder).as_posix()] = (
+            f"Partnership {name}: its reports and their validation results, {kind}"
+        )
+    return titles
+
+
+def _write_sums(path: Path, facts: list[FileFacts]) -> None:
+    """``SHA256SUMS`` as ``sha256sum`` writes it (``sha256sum -c SHA256SUMS`` checks it)."""
+    path.write_text("".join(f"{f.sha256}  {f.path}\n" for f in facts), encoding="utf-8")
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: not a folder; give a new or empty folder, or an earlier export")
+    if out.is_dir() and any(out.iterdir()) and not (out / SUMS_FILE).is_file():
+        raise ExportError(
+            f"{out}: the folder is not empty and holds no s3graph export (no {SUMS_FILE});"
+            " give a new or empty folder, or an earlier export to replace"
+        )
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in the place of ``out``; the earlier export goes only once it is replaced."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
