@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from s3graph import __version__
-from s3graph.api import sparql, update
+from s3graph.api import dumps, sparql, update
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
 from s3graph.api.settings import ApiSettings
 from s3graph.store import Store
@@ -41,6 +41,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(update.router)
+    app.include_router(dumps.router)
     for router in _page_routers():
         app.include_router(router)
     app.add_middleware(ReadCORS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from s3graph.namespaces import DEFAULT_BASE
 
@@ -27,3 +28,5 @@ class ApiSettings:
     workers: int = 8
     #: Base of the data IRIs (the resources the pages serve, VoID, the service description).
     base: str = DEFAULT_BASE
+    #: Folder of the ``s3graph export`` served at ``/dumps/`` and ``/dataset`` (None: none).
+    dumps: Path | None = None

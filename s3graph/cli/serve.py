@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from s3graph.cli.export import dumps_option
 from s3graph.cli.support import Settings
 
 
@@ -44,6 +47,7 @@ from s3graph.cli.support import Settings
     show_default=True,
     help="Read-only: answer from an in-memory copy of the store (3-7x faster) or from disk.",
 )
+@dumps_option("--dumps", "Folder of the s3graph export served at /dumps/ and /dataset.")
 @click.pass_obj
 def serve(
     settings: Settings,
@@ -54,8 +58,12 @@ def serve(
     query_timeout: float,
     max_rows: int,
     memory: bool,
+    folder: Path,
 ) -> None:
-    """Serve the store over HTTP: SPARQL at /sparql, VoID, pages (read-only unless a token)."""
+    """Serve the store over HTTP: SPARQL at /sparql, VoID, pages, the export at /dumps/.
+
+    Read-only unless an update token is given.
+    """
     import uvicorn
 
     from s3graph.api.app import create_app
@@ -68,6 +76,7 @@ def serve(
         update_token=update_token or None,
         service_allow=frozenset(service_allow),
         base=settings.base,
+        dumps=folder,
     )
     read_only = api_settings.update_token is None
     if read_only and memory:
