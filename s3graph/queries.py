@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,7 +40,7 @@ PARAMETER_TYPES: tuple[str, ...] = get_args(ParameterType)
 HEADER_FIELDS: tuple[str, ...] = ("title", "description", "columns", "parameters")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_FIELD = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)$")
+_FIELD = re.compile(r"#\s*(?P<key>[a-z][a-z ]*?)\s*:\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)$")
 _PARAMETER = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
@@ -148,10 +148,16 @@ def parse_query(text: str, path: Path) -> NamedQuery:
     )
 
 
-def _header_fields(text: str, path: Path) -> dict[str, str]:
-    """The ``# key: value`` comments before the first line of SPARQL."""
-    fields: dict[str, str] = {}
-    parameter_lines: list[str] = []
+def header_comments(
+    text: str, path: Path, keys: Collection[str], *, repeatable: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """The ``# key: value`` comments of ``keys`` before the first line of SPARQL.
+
+    A line ``#   more`` (two spaces or more after ``#``) continues the value above it. A key of
+    ``repeatable`` may come several times (a value each); any other raises :class:`QueryError`
+    when given twice. Shared by the named queries and the export's table queries.
+    """
+    fields: dict[str, list[str]] = {}
     last: str | None = None
     for raw in text.splitlines():
         line = raw.strip()
@@ -159,27 +165,22 @@ def _header_fields(text: str, path: Path) -> dict[str, str]:
             continue
         if not line.startswith("#"):
             break
-        field, continuation = _FIELD.match(line), _CONTINUATION.match(raw.lstrip())
-        if field and field["key"] in HEADER_FIELDS:
+        field, continuation = _FIELD.match(line), _CONTINUATION.match(line)
+        if field and field["key"] in keys:
             last = field["key"]
-            value = field["value"].strip()
-            if last == "parameters":
-                parameter_lines.append(value)
-            elif last in fields:
+            values = fields.setdefault(last, [])
+            if values and last not in repeatable:
                 raise QueryError(f"{path}: header field '# {last}:' given twice")
-            fields[last] = value
+            values.append(field["value"].strip())
         elif continuation and last is not None:
-            _continue(fields, parameter_lines, last, continuation["value"].strip())
-    if parameter_lines:
-        fields["parameters"] = "\n".join(parameter_lines)
+            fields[last][-1] = f"{fields[last][-1]} {continuation['value'].strip()}"
     return fields
 
 
-def _continue(fields: dict[str, str], parameter_lines: list[str], key: str, value: str) -> None:
-    if key == "parameters":
-        parameter_lines[-1] = f"{parameter_lines[-1]} {value}"
-    else:
-        fields[key] = f"{fields[key]} {value}"
+def _header_fields(text: str, path: Path) -> dict[str, str]:
+    """The header of a named query; the ``parameters`` lines joined by newlines."""
+    fields = header_comments(text, path, HEADER_FIELDS, repeatable=("parameters",))
+    return {key: "\n".join(values) for key, values in fields.items()}
 
 
 def _parameters(value: str, path: Path) -> tuple[Parameter, ...]:

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from s3graph.errors import QueryError
 from s3graph.export.files import open_text_output, output_path
-from s3graph.queries import plain
+from s3graph.queries import header_comments, plain
 from s3graph.resources import resource_dir
 from s3graph.store import Store
 
@@ -67,8 +67,6 @@ GROUP_TITLE = "s3graph tables"
 Progress = Callable[[str, int], None]
 
 _FIELDS = ("title", "description", "primary key", "column")
-_FIELD = re.compile(r"#\s*(?P<key>[a-z][a-z ]*?)\s*:\s*(?P<value>.*)$")
-_CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)$")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -151,24 +149,7 @@ def parse_table(text: str, path: Path) -> Table:
 
 def _header_fields(text: str, path: Path) -> dict[str, list[str]]:
     """The values of each ``# key: value`` comment before the SPARQL, continuations joined."""
-    fields: dict[str, list[str]] = {}
-    last: str | None = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if not line.startswith("#"):
-            break
-        field, continuation = _FIELD.match(line), _CONTINUATION.match(line)
-        if field and field["key"] in _FIELDS:
-            last = field["key"]
-            values = fields.setdefault(last, [])
-            if values and last != "column":
-                raise QueryError(f"{path}: header field '# {last}:' given twice")
-            values.append(field["value"].strip())
-        elif continuation and last is not None:
-            fields[last][-1] = f"{fields[last][-1]} {continuation['value'].strip()}"
-    return fields
+    return header_comments(text, path, _FIELDS, repeatable=("column",))
 
 
 def _column(value: str, path: Path) -> Column:
