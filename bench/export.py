@@ -112,7 +112,7 @@ def prepare(work: Path, target: int) -> tuple[Path, int]:
         for i in range(written, written + batch):
             text = synth_report(i, rng, distinct=True)
             (folder / f"synthetic-{i:06d}.txt").write_text(text, encoding="utf-8")
-        subprocess.run([*cli, "ingest", str(folder)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*cli, "ingest", str(folder)], check=True, capture_output=True)
         written += batch
         with Store.open(store, read_only=True) as opened:
             quads = opened.count()
