@@ -18,7 +18,6 @@ import argparse
 import math
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -66,9 +65,19 @@ def run_export(store: Path, out: Path, gzip: bool) -> tuple[float, float, float,
     command = [tool("s3graph"), "--store", str(store), "export", "--out", str(out)]
     if gzip:
         command.append("--gzip")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # A fresh Python runs the export and reports its children's peak (the export's largest
+    # process, forked children included); this process's own children include the ingests.
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "sys.stderr.buffer.write(done.stderr)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "sys.exit(done.returncode)\n"
+    )
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", wrapper, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     peak = 0
     done = threading.Event()
 
@@ -80,15 +89,14 @@ def run_export(store: Path, out: Path, gzip: bool) -> tuple[float, float, float,
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"export failed ({process.returncode}): {stderr.decode()}")
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    largest_mb = int(stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
     written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    largest_mb = max(largest, before) / 1024  # ru_maxrss is in KiB on Linux
     return seconds, peak / 1e6, largest_mb, written
 
 
