@@ -2,16 +2,16 @@
 
 This runs in a worker thread (see :mod:`s3graph.api.sparql`). Rows are pulled one by one, so a
 cancelled query (its client timed out) stops at the next row and a result beyond ``max_rows`` is
-cut; pyoxigraph writes the bytes. Solutions pulled here are handed to pyoxigraph's serialisers
-through the SPARQL JSON results format (``parse_query_results``), since pyoxigraph cannot
-serialise a list of solutions directly.
+cut. Solutions are written here as SPARQL JSON results, each term's JSON once per response (rows
+repeat terms); the other result formats are pyoxigraph's serialisers fed with that JSON
+(``parse_query_results``), since pyoxigraph cannot serialise a list of solutions directly.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import pyoxigraph as ox
@@ -105,7 +105,9 @@ def _solutions(
     results: ox.QuerySolutions, media_type: str, max_rows: int, cancel: threading.Event
 ) -> QueryOutcome:
     names = [variable.value for variable in results.variables]
-    bindings: list[dict[str, Any]] = []
+    keys = [_json_string(name) + ":" for name in names]
+    written: dict[Any, str] = {}  # term -> its JSON: terms repeat across rows
+    bindings: list[str] = []
     truncated = False
     for solution in results:
         if cancel.is_set():
@@ -113,44 +115,46 @@ def _solutions(
         if len(bindings) == max_rows:
             truncated = True
             break
-        row = {}
-        for name in names:
-            value = solution[name]
+        members = []
+        for key, value in zip(keys, solution, strict=True):
             if value is not None:
-                row[name] = _json_term(value)
-        bindings.append(row)
-    document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
+                term = written.get(value)
+                if term is None:
+                    term = written[value] = _json_term(value)
+                members.append(key + term)
+        bindings.append("{" + ",".join(members) + "}")
+    head = ",".join(_json_string(name) for name in names)
+    document = f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{",".join(bindings)}]}}'
     if media_type == "application/sparql-results+json":
-        # Written here directly (the rows are at hand); a cut is said in a top-level member,
-        # which SPARQL JSON results allow and clients ignore when they don't know it.
+        # A cut is said in a top-level member, which SPARQL JSON results allow and clients
+        # ignore when they don't know it.
         if truncated:
-            document["s3graph"] = {"truncated": True, "maxRows": max_rows}
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        return QueryOutcome(body, media_type, truncated)
-    data = json.dumps(document).encode()
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            document += f',"s3graph":{{"truncated":true,"maxRows":{max_rows}}}'
+        return QueryOutcome((document + "}").encode(), media_type, truncated)
+    parsed = ox.parse_query_results((document + "}").encode(), format=ox.QueryResultsFormat.JSON)
     return QueryOutcome(
         _bytes(parsed.serialize(format=RESULT_TYPES[media_type])), media_type, truncated
     )
 
 
-def _json_term(term: Any) -> dict[str, Any]:
+def _json_term(term: Any) -> str:
+    """The SPARQL JSON results object of ``term``, written compactly (as ``json.dumps`` would)."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.Literal):
-        literal: dict[str, Any] = {"type": "literal", "value": term.value}
+        value = '{"type":"literal","value":' + _json_string(term.value)
         if term.language:
-            literal["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            literal["datatype"] = term.datatype.value
-        return literal
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+            return value + ',"xml:lang":' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != _XSD_STRING:
+            return value + ',"datatype":' + _json_string(datatype) + "}"
+        return value + "}"
+    subject, predicate, object_ = (
+        _json_term(t) for t in (term.subject, term.predicate, term.object)
+    )
+    return (
+        f'{{"type":"triple","value":{{"subject":{subject},"predicate":{predicate},'
+        f'"object":{object_}}}}}'
+    )
