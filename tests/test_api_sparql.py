@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,6 +90,36 @@ def test_select_formats_parse_back(api: TestClient, accept: str, media: str) -> 
     solutions = list(ox.parse_query_results(response.content, format=fmt))
     assert len(solutions) == 30
     assert solutions[0]["s"] == ox.NamedNode(f"{EX}s0")
+
+
+def test_json_results_are_the_terms_pyoxigraph_writes(api: TestClient) -> None:
+    """The JSON written row by row (each term once) says what pyoxigraph's own writer says."""
+    query = (
+        'SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { (<http://example.org/x> "two"@en 3)'
+        ' ("quote \\" and \\\\ and é\\n"'
+        ' <http://example.org/x> UNDEF) (<http://example.org/x> 4.5 "2020-01-01"^^'
+        "<http://www.w3.org/2001/XMLSchema#date>) } }"
+    )
+    response = api.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    mine = response.json()
+    with Store.open(Path(api.app.state.store.path), read_only=True) as store:  # type: ignore[attr-defined]
+        theirs = json.loads(store.query(query).serialize(format=ox.QueryResultsFormat.JSON))
+    assert mine == theirs
+    assert len(mine["results"]["bindings"]) == 3
+    assert "c" not in mine["results"]["bindings"][1]
+
+
+def test_sparql_route_keeps_its_methods_and_schema(api: TestClient) -> None:
+    """/sparql is a plain route first (fast) and FastAPI's behind it (documented)."""
+    assert api.head("/sparql", params={"query": "ASK {}"}).status_code == 405
+    put = api.put("/sparql", content="ASK {}")
+    assert put.status_code == 405
+    assert put.json()["error"] == "method not allowed"
+    assert set(put.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert api.get("/sparql/", params={"query": "ASK {}"}).json()["boolean"] is True
+    schema = api.get("/openapi.json").json()
+    assert set(schema["paths"]["/sparql"]) == {"get", "post"}
 
 
 def test_ask_in_json_and_xml(api: TestClient) -> None:
@@ -388,6 +421,56 @@ def test_timeout_answers_while_others_are_served(tmp_path: Path) -> None:
         assert response.status_code == 503  # type: ignore[attr-defined]
         assert response.json()["error"] == "query timeout"  # type: ignore[attr-defined]
         assert result["seconds"] < 2  # type: ignore[operator]
+
+
+def test_timeout_clock_starts_when_the_query_runs(store: Store) -> None:
+    """A query queued behind a busy worker longer than the timeout still gets its full time."""
+    api = client(store, query_timeout=0.3, workers=1)
+    release = threading.Event()
+    with api:
+        busy = api.app.state.executor.submit(release.wait, 10)  # type: ignore[attr-defined]
+        threading.Timer(1.0, release.set).start()  # queued for ~3 timeouts
+        response = api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert busy.result() is True
+    assert response.status_code == 200, response.text
+    assert response.json()["boolean"] is True
+
+
+def test_a_job_abandoned_while_queued_never_runs() -> None:
+    from s3graph.api.execute import QueryOutcome
+    from s3graph.api.sparql import QueryTimeout, run_timed
+
+    ran: list[str] = []
+
+    def job(name: str) -> QueryOutcome:
+        ran.append(name)
+        return QueryOutcome(b"", "text/plain")
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(1) as executor:
+            release = threading.Event()
+            executor.submit(release.wait, 10)
+            cancel = threading.Event()
+            waiting = asyncio.ensure_future(run_timed(executor, lambda: job("queued"), 5, cancel))
+            await asyncio.sleep(0.05)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            assert cancel.is_set()
+            release.set()
+            # a running job that outlives its time: QueryTimeout, and it is told to stop
+            stop = threading.Event()
+
+            def slow() -> QueryOutcome:
+                stop.wait(10)
+                return job("slow")
+
+            with pytest.raises(QueryTimeout):
+                await run_timed(executor, slow, 0.05, stop)
+            assert stop.is_set()
+
+    asyncio.run(scenario())
+    assert ran == ["slow"]
 
 
 def test_protocol_using_graphs_become_using_clauses() -> None:

@@ -39,7 +39,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.state.store = store
     app.state.executor = ThreadPoolExecutor(settings.workers, thread_name_prefix="s3graph-query")
     install_error_handlers(app)
-    app.include_router(sparql.router)
+    sparql.install(app)
     app.include_router(update.router)
     app.include_router(dumps.router)
     for router in _page_routers():

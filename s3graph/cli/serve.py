@@ -91,4 +91,10 @@ def serve(
             f"s3graph: serving {settings.store} ({mode}): open http://{host}:{port}/ "
             f"(SPARQL at http://{host}:{port}/sparql)"
         )
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,  # info lines, not shown at "warning": not even formed
+        )
