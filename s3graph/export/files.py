@@ -35,7 +35,11 @@ def open_output(path: Path, *, gzip: bool) -> Iterator[BinaryIO]:
             return
         with gz.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                          compresslevel=GZIP_LEVEL) as packed:  # fmt: skip
-            yield packed  # type: ignore[misc]
+            # Writers hand over a line at a time; zlib is fast only on large blocks.
+            buffered = io.BufferedWriter(packed, buffer_size=1 << 20)
+            yield buffered
+            buffered.flush()
+            buffered.detach()
 
 
 @contextmanager
