@@ -13,8 +13,8 @@ the parent reads the graphs for the RDF dumps (:mod:`s3graph.export.background`)
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,7 @@ from s3graph.export.description import (
     write_description,
 )
 from s3graph.export.jsonld import context_document
+from s3graph.export.partnerships import partnership_graphs
 from s3graph.export.rdf import RDF_FORMATS, Progress, RdfDumps, write_rdf
 from s3graph.export.tables import write_tables
 from s3graph.export.views import Syntax
@@ -101,8 +102,11 @@ def export(
     """Export ``store`` into the folder ``out`` (replacing an earlier export there)."""
     settings = settings or ExportSettings()
     _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = _staging_folder(out)
+    except OSError as exc:
+        raise _write_error(out, exc) from exc
     tables: Background[list[Path]] | None = None
     try:
         if "csv" in settings.formats:
@@ -134,14 +138,16 @@ def export(
         every = sorted([*facts, *described], key=lambda f: f.path)
         _write_sums(staging / SUMS_FILE, every)
         _swap(staging, out)
-    except BaseException:
+    except BaseException as exc:
         if tables is not None:
             tables.stop()
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _write_error(out, exc) from exc
         raise
     return ExportSummary(
         out, tuple(every), dumps.quads, dumps.statistics.triples,
-        partnerships=len(set(dumps.partnerships.values())),
+        partnerships=len(partnership_graphs(store)),
     )  # fmt: skip
 
 
@@ -191,6 +197,21 @@ def _check_target(out: Path) -> None:
         )
 
 
+def _write_error(out: Path, exc: OSError) -> ExportError:
+    """One line for a file that could not be written (a full disk, no permission): the file it
+    names was in the staging folder, which is gone, so the line names the export's folder."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return ExportError(f"{out}: the export could not be written ({reason}); nothing was replaced")
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new folder beside ``out``, made as any folder is: ``mkdtemp`` would make it (and so the
+    export) readable by its owner only."""
+    staging = out.with_name(f".{out.name}.partial-{secrets.token_hex(8)}")
+    staging.mkdir()
+    return staging
+
+
 def _swap(staging: Path, out: Path) -> None:
     """Put ``staging`` in the place of ``out``; the earlier export goes only once it is replaced."""
     if not out.exists():
@@ -198,5 +219,9 @@ def _swap(staging: Path, out: Path) -> None:
         return
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     out.rename(old)
-    staging.rename(out)
+    try:
+        staging.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
     shutil.rmtree(old, ignore_errors=True)
