@@ -693,3 +693,16 @@ def test_a_store_that_cannot_be_read_exits_3(tmp_path: Path, kind: str) -> None:
     assert result.exit_code == 3, result.stderr
     assert result.stderr.count("\n") == 1 and str(store) in result.stderr, result.stderr
     assert sorted(os.listdir(tmp_path)) == ([] if kind == "missing" else ["store"])
+
+
+def test_the_current_folder_as_out_is_written_beside_itself_not_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "here"
+    target.mkdir()
+    monkeypatch.chdir(target)
+    with Store.open(tmp_path / "store") as store:
+        export(store, Path("."), ExportSettings(formats=("nq",)))
+    assert (target / "SHA256SUMS").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "store"]
+    assert not [p for p in target.iterdir() if p.name.startswith(".")]

@@ -101,6 +101,7 @@ def export(
 ) -> ExportSummary:
     """Export ``store`` into the folder ``out`` (replacing an earlier export there)."""
     settings = settings or ExportSettings()
+    out = out.resolve()  # "." has no name to put the staging folder beside
     _check_target(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
