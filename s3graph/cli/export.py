@@ -12,6 +12,9 @@ from s3graph.cli.support import Settings
 
 Progress = Callable[[str, int, int], None]
 
+#: Characters of the progress bar.
+BAR_WIDTH = 30
+
 #: Where ``export`` writes and ``serve`` looks for the dumps, unless told otherwise.
 DEFAULT_DUMPS = "./s3graph-dumps"
 
@@ -85,8 +88,10 @@ def _progress() -> Progress | None:
         return None
 
     def show(step: str, done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
         end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r{step}: {done}/{total}{end}")
+        sys.stderr.write(f"\r{step:<12} [{bar}] {done}/{total}{end}")
         sys.stderr.flush()
 
     return show
