@@ -75,9 +75,21 @@ def tokens(text: str) -> Iterator[Token]:
             position += 1
 
 
+def may_hold(text: str, keyword: str) -> bool:
+    """Whether ``text`` may hold ``keyword`` as a token, cheaply (no lexing).
+
+    Without a backslash (a ``\\u`` escape could spell it) a keyword token is a piece of the
+    text, and ``str.upper`` maps character by character, so the upper-cased text then holds it.
+    The lexical scan, a good part of a small query's time, is needed only when this is true.
+    """
+    return "\\" in text or keyword.upper() in text.upper()
+
+
 def has_keyword(text: str, *keywords: str) -> bool:
     """Whether ``text`` holds one of ``keywords`` (case-insensitive) as a keyword token."""
-    wanted = {keyword.upper() for keyword in keywords}
+    wanted = {keyword.upper() for keyword in keywords if may_hold(text, keyword)}
+    if not wanted:
+        return False
     return any(tok.kind == "word" and tok.text.upper() in wanted for tok in tokens(text))
 
 

@@ -30,6 +30,7 @@ from s3graph.api.guard import ForbiddenRemote, check_remote
 from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
+from s3graph.sparql_lex import may_hold
 from s3graph.store import QueryDataset
 
 router = APIRouter()
@@ -92,7 +93,7 @@ async def sparql(request: Request) -> Response:
                 request, service_description(endpoint_url(request), updates=updates)
             )
         raise ApiError(400, "no query", "give the query as query=... or in the body")
-    if _may_hold(operation.text, "SERVICE"):
+    if may_hold(operation.text, "SERVICE"):
         try:
             check_remote(operation.text, "SERVICE", settings.service_allow)
         except ForbiddenRemote as exc:
@@ -103,16 +104,6 @@ async def sparql(request: Request) -> Response:
         headers["X-S3graph-Truncated"] = "true"
         headers["X-S3graph-Max-Rows"] = str(settings.max_rows)
     return Response(outcome.body, media_type=outcome.media_type, headers=headers)
-
-
-def _may_hold(text: str, keyword: str) -> bool:
-    """Whether ``text`` may hold the upper-case ``keyword`` as a token, cheaply.
-
-    Without a backslash (a ``\\u`` escape could spell it) a keyword token is a piece of the text,
-    and ``str.upper`` maps character by character, so the upper-cased text then holds it: the
-    lexical scan, a good part of a small query's time, is needed only when this is true.
-    """
-    return "\\" in text or keyword in text.upper()
 
 
 async def _evaluate(
