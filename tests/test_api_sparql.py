@@ -486,3 +486,13 @@ def test_protocol_using_graphs_become_using_clauses() -> None:
     assert rewritten.count("USING <http://a/> USING NAMED <http://n/> WHERE") == 1
     assert rewritten.startswith("DELETE WHERE {")  # the shorthand takes no USING
     assert "SELECT ?s WHERE" in rewritten  # nor does a subquery
+
+
+def test_every_openapi_operation_has_its_own_id(api: TestClient) -> None:
+    schema = api.get("/openapi.json").json()
+    ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {op["operationId"] for op in schema["paths"]["/sparql"].values()} == {
+        "sparql_sparql_get",
+        "sparql_sparql_post",
+    }

@@ -6,9 +6,11 @@ build as many apps as they like.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import warnings
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -44,9 +46,36 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.include_router(dumps.router)
     for router in _page_routers():
         app.include_router(router)
+    app.openapi = _openapi_with_unique_ids(app)  # type: ignore[method-assign]
     app.add_middleware(ReadCORS)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app
+
+
+def _openapi_with_unique_ids(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` with one operation id per method.
+
+    FastAPI gives a route that serves several methods (``/sparql``: GET and POST; ``/store``) one
+    id, made with its first method, for every operation. One route per method would keep the
+    ids apart but break the ``Allow`` header of a 405, which would name one method only.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+            schema = build()
+        for operations in schema["paths"].values():
+            ids = [operation["operationId"] for operation in operations.values()]
+            for method, operation in operations.items():
+                shared = operation["operationId"]
+                if ids.count(shared) > 1:  # the route's one id, ending with its first method
+                    operation["operationId"] = f"{shared.rsplit('_', 1)[0]}_{method}"
+        return schema
+
+    return openapi
 
 
 def _page_routers() -> list[APIRouter]:
