@@ -66,6 +66,7 @@ REQUEST_TIMEOUT = 120.0
 BATCH = 400  # reports per ingest call (~200k quads: pyoxigraph's atomic bulk load)
 TARGET_DISK = 1.0
 TARGET_MEM = 1.5
+UNCAPPED_ROWS = 10_000_000  # s3graph's --max-rows in the benchmark
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -399,7 +400,19 @@ def run(args: argparse.Namespace, work: Path) -> int:
     servers = [
         Server(
             "s3graph",
-            [s3graph_bin, "--store", str(store), "serve", "--host", HOST, "--port", "{PORT}"],
+            # No row cap within reach: every server writes the same rows (oxigraph has none).
+            [
+                s3graph_bin,
+                "--store",
+                str(store),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                "{PORT}",
+                "--max-rows",
+                str(UNCAPPED_ROWS),
+            ],
             "/sparql",
             work / "s3graph.log",
         ),
