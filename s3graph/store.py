@@ -26,6 +26,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -71,8 +72,13 @@ class QueryDataset:
     named_graphs: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=256)
 def dataset_in_text(text: str) -> bool:
-    """Whether the query ``text`` names its own dataset (``FROM`` / ``FROM NAMED``)."""
+    """Whether the query ``text`` names its own dataset (``FROM`` / ``FROM NAMED``).
+
+    Kept for the texts seen last: a query whose comments say "from" must be lexed to tell, and
+    the same texts come again and again (named queries, pages, dashboards).
+    """
     from s3graph.sparql_lex import has_keyword
 
     return has_keyword(text, "FROM")

@@ -496,3 +496,16 @@ def test_every_openapi_operation_has_its_own_id(api: TestClient) -> None:
         "sparql_sparql_get",
         "sparql_sparql_post",
     }
+
+
+def test_a_parsed_query_string_is_fresh_each_time() -> None:
+    """Query strings are decoded once and kept; what callers add must not leak into the next."""
+    from s3graph.api.protocol import _parse_form
+
+    first = _parse_form("query=ASK%20%7B%7D&default-graph-uri=urn%3Ag")
+    first["query"].append("SELECT * {}")
+    first.setdefault("named-graph-uri", []).append("urn:n")
+    assert _parse_form("query=ASK%20%7B%7D&default-graph-uri=urn%3Ag") == {
+        "query": ["ASK {}"],
+        "default-graph-uri": ["urn:g"],
+    }
