@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -309,13 +310,27 @@ def _open_writable(path: Path) -> ox.Store:
         raise _store_error(path, exc, "cannot be opened") from exc
 
 
+#: Attempts at a read-only open that raced the writer's compaction (see :func:`_open_read_only`).
+READ_ONLY_ATTEMPTS = 5
+
+
 def _open_read_only(path: Path) -> ox.Store:
+    """A read-only view of the store at ``path``, beside any process that writes it.
+
+    The view reads the files the store's manifest lists; a writer compacting meanwhile may delete
+    one of them before it is opened, which RocksDB reports as corruption ("No such file"). The
+    open is tried again, with the manifest read afresh, before the store is called broken.
+    """
     if not path.is_dir():
         raise StoreError(f"{path}: no store there; ingest reports into it first")
-    try:
-        return ox.Store.read_only(str(path))
-    except (OSError, RuntimeError) as exc:
-        raise _store_error(path, exc, "cannot be opened read-only") from exc
+    for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt == READ_ONLY_ATTEMPTS or "No such file" not in str(exc):
+                raise _store_error(path, exc, "cannot be opened read-only") from exc
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _store_error(path: Path, exc: Exception, what: str) -> StoreError:

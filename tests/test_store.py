@@ -379,3 +379,41 @@ def test_an_in_memory_copy_answers_like_the_disk_store(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     Store.open(empty).close()
     assert Store.in_memory_copy(empty).count() == 0
+
+
+def test_a_read_only_open_that_races_a_compaction_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer's compaction may delete a file the manifest names before the view opens it."""
+    Store.open(tmp_path / "s").close()
+    real = ox.Store.read_only
+    failures = iter(["Corruption: IO error: No such file or directory: 000009.sst"] * 2)
+    calls = []
+
+    def flaky(path: str) -> ox.Store:
+        calls.append(path)
+        message = next(failures, None)
+        if message is not None:
+            raise OSError(message)
+        return real(path)
+
+    monkeypatch.setattr(store_module.ox.Store, "read_only", staticmethod(flaky))
+    with Store.open(tmp_path / "s", read_only=True) as view:
+        assert view.count() == 0
+    assert len(calls) == 3
+
+
+def test_a_read_only_open_of_a_broken_store_fails_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(tmp_path / "s").close()
+    calls = []
+
+    def broken(path: str) -> ox.Store:
+        calls.append(path)
+        raise OSError("Corruption: bad magic number")
+
+    monkeypatch.setattr(store_module.ox.Store, "read_only", staticmethod(broken))
+    with pytest.raises(StoreError, match="not an s3graph store"):
+        Store.open(tmp_path / "s", read_only=True)
+    assert len(calls) == 1

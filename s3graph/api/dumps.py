@@ -16,23 +16,19 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from s3graph.api.errors import ApiError
 from s3graph.api.negotiation import HTML, negotiate
+from s3graph.export.description import DESCRIPTION_STEM, FORMATS
+from s3graph.export.run import SUMS_FILE
 
 router = APIRouter()
 
-SUMS_FILE = "SHA256SUMS"
-
 #: Media types of the exported files by extension (``.gz`` files are served as gzip).
-MEDIA_TYPES = {
-    ".nq": "application/n-quads",
-    ".nt": "application/n-triples",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".csv": "text/csv",
-    ".json": "application/csvm+json",
-    ".gz": "application/gzip",
-}
+MEDIA_TYPES = {extension: media for extension, (media, _, _) in FORMATS.items()}
+MEDIA_TYPES[".gz"] = "application/gzip"
 #: The description's forms, by media type.
-DESCRIPTIONS = {"text/turtle": "dataset.ttl", "application/ld+json": "dataset.jsonld"}
+DESCRIPTIONS = {
+    "text/turtle": f"{DESCRIPTION_STEM}.ttl",
+    "application/ld+json": f"{DESCRIPTION_STEM}.jsonld",
+}
 
 
 @dataclass(frozen=True, slots=True)
