@@ -101,16 +101,21 @@ def describe(
     statistics: Statistics,
     settings: Description,
     *,
+    partnerships: Mapping[str, str],
     titles: Mapping[str, str],
 ) -> list[ox.Triple]:
-    """The description's triples, sorted. ``titles`` gives a title per file path, else made up."""
+    """The description's triples, sorted.
+
+    ``partnerships`` maps the partnerships with reports to their names (see
+    :func:`partnership_titles`), which become keywords; ``titles`` gives a title per file path
+    (else one is made up).
+    """
     triples = list(_template(settings))
     add = _Adder(triples)
     dataset = settings.dataset
     _coverage(add, store, dataset)
-    partnerships = _query(store, "keywords")
-    for row in partnerships:
-        add(dataset, f"{_DCAT}keyword", ox.Literal(row["keyword"].value, language="en"))
+    for name in partnerships.values():
+        add(dataset, f"{_DCAT}keyword", ox.Literal(name, language="en"))
     for row in _query(store, "countries"):
         add(dataset, f"{_DCT}spatial", row["country"])
     for facts in sorted(files, key=lambda f: f.path):
@@ -120,7 +125,7 @@ def describe(
 
 
 def partnership_titles(store: Store) -> dict[str, str]:
-    """Partnership IRI -> its name, for the titles of the per-partnership files."""
+    """Partnership IRI -> its name, for every partnership with reports."""
     return {row["partnership"].value: row["keyword"].value for row in _query(store, "keywords")}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,9 +130,11 @@ def export(
         description = Description(
             settings.base, settings.download_base or f"{settings.base}dumps/", settings.publisher
         )
+        names = partnership_titles(store)
         triples = describe(
-            store, facts, dumps.statistics, description, titles=_titles(store, staging, dumps)
-        )
+            store, facts, dumps.statistics, description,
+            partnerships=names, titles=_titles(names, staging, dumps),
+        )  # fmt: skip
         described = [
             file_facts(staging, path) for path in write_description(triples, staging, syntax)
         ]
@@ -169,9 +171,8 @@ def _facts(folder: Path, path: Path, done: int, total: int, progress: Progress |
     return facts
 
 
-def _titles(store: Store, folder: Path, dumps: RdfDumps) -> dict[str, str]:
+def _titles(names: Mapping[str, str], folder: Path, dumps: RdfDumps) -> dict[str, str]:
     """Titles of the per-partnership files: the partnership's name and the format."""
-    names = partnership_titles(store)
     kinds = {".ttl": "Turtle", ".jsonld": "JSON-LD"}
     titles = {}
     for path, partnership in dumps.partnerships.items():
