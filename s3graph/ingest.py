@@ -32,6 +32,7 @@ from rdflib import Graph
 
 from s3graph.errors import ReportError, S3GraphError
 from s3graph.model import ParseWarning, Report
+from s3graph.process import die_with_parent
 from s3graph.validate.problems import Problem
 
 if TYPE_CHECKING:
@@ -206,8 +207,10 @@ class _Job:
 _worker_job: _Job | None = None
 
 
-def _start_worker(job: _Job) -> None:
+def _start_worker(job: _Job, parent: int) -> None:
+    """Set up a forked worker: it ends with the run's process (``parent``), whatever kills it."""
     global _worker_job
+    die_with_parent(parent)
     _worker_job = job
 
 
@@ -221,14 +224,15 @@ def _read_all(files: list[Path], job: _Job) -> Iterator[_Read]:
 
     Runs of :data:`PARALLEL_FROM` files or more are read by one forked worker per core (the
     job, functions included, is inherited by the fork, so it need not be picklable); the
-    results and the first error come back in file order.
+    results and the first error come back in file order. The workers die with this process.
     """
     cores = os.cpu_count() or 1
     if len(files) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
         yield from map(job.read, files)
         return
     context = mp.get_context("fork")
-    with ProcessPoolExecutor(cores, context, initializer=_start_worker, initargs=(job,)) as pool:
+    setup = (job, os.getpid())
+    with ProcessPoolExecutor(cores, context, initializer=_start_worker, initargs=setup) as pool:
         try:
             yield from pool.map(_read_in_worker, files, chunksize=8)
         except BaseException:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+from s3graph.process import die_with_parent
+
 __all__ = ["Background", "can_fork"]
 
 T = TypeVar("T")
@@ -36,7 +38,9 @@ class Background(Generic[T]):
         if fork if fork is not None else can_fork():
             context = mp.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_child, args=(job, sender), daemon=True)
+            self._process = context.Process(
+                target=_child, args=(job, sender, os.getpid()), daemon=True
+            )
             self._process.start()
             sender.close()
 
@@ -70,7 +74,8 @@ class Background(Generic[T]):
             self._process.join()
 
 
-def _child(job: Callable[[], Any], sender: Connection) -> None:
+def _child(job: Callable[[], Any], sender: Connection, parent: int) -> None:
+    die_with_parent(parent)  # a killed export leaves no child writing on
     try:
         sender.send(("ok", job()))
     except BaseException as exc:  # sent to the parent, which raises it
