@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from s3graph.api import svg, views
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
@@ -132,14 +133,29 @@ def split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-@router.get("/{path:path}", include_in_schema=False)
+class _AnyPath(PathConvertor):
+    """Starlette's ``path`` convertor across line breaks too: its ``.*`` stops at a ``%0A``.
+
+    Without it a path holding a decoded line break matches no route and gets the bare JSON 404
+    of the app, not the pages' not-found answer (HTML for browsers).
+    """
+
+    regex = r"[\s\S]*"
+
+
+register_url_convertor("anypath", _AnyPath())
+
+
+@router.get("/{path:anypath}", include_in_schema=False)
 def resource(request: Request, path: str) -> Response:
     store, base = _state(request)
     path, media = split_suffix(path)
     iri = base + path
+    if not _is_iri(iri):  # never in the graph: the store holds IRIs only
+        return not_found(request, _shown(iri))
     description = views.describe(store, iri, base=base)
     if not description:
-        return not_found(request, iri)
+        return not_found(request, _shown(iri))
     if media is None:
         media = negotiate(request.headers.get("accept"), [HTML, *RDF_TYPES])
     if media is None:
@@ -150,6 +166,38 @@ def resource(request: Request, path: str) -> Response:
         body = views.serialise(description, RDF_TYPES[media], base=base)
         return Response(body, media_type=media, headers={"Vary": "Accept"})
     return _page(request, description)
+
+
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an IRI as the store checks them (RFC 3987, by Oxigraph's parser).
+
+    A request path is decoded before it gets here, so ``%5C``, ``%00`` or a lone ``%`` arrive
+    as a backslash, a NUL or a bad escape: such a path names nothing the graph can hold.
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(iri: str) -> str:
+    """``iri`` fit to be echoed between ``<>`` in a message.
+
+    What cannot be seen (control and format characters: NUL, line breaks, right-to-left
+    overrides, zero-width spaces, ...) and what would end or blur the ``<>`` is percent-encoded;
+    the rest, non-ASCII letters included, is shown as it is.
+    """
+    from urllib.parse import quote
+
+    return "".join(
+        char
+        if char.isprintable() and char not in ' <>"{}|\\^`'
+        else quote(char.encode("utf-8", "surrogatepass"), safe="")
+        for char in iri
+    )
 
 
 def _page(request: Request, description: views.Description) -> Response:
