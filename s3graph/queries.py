@@ -24,7 +24,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, get_args
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -33,7 +33,7 @@ from s3graph.errors import QueryError
 from s3graph.resources import resource_dir
 
 if TYPE_CHECKING:
-    from s3graph.store import Store, Term
+    from s3graph.store import Term
 
 ParameterType = Literal["iri", "string", "integer", "date"]
 PARAMETER_TYPES: tuple[str, ...] = get_args(ParameterType)
@@ -50,6 +50,12 @@ _PARAMETER = re.compile(
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+class Queryable(Protocol):
+    """What runs a query: a :class:`~s3graph.store.Store`, or the web app's pooled reader."""
+
+    def query(self, text: str, substitutions: Mapping[str, Term] | None = None) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +242,7 @@ def _check_sparql(
 
 
 def run_query(
-    store: Store, query: NamedQuery, params: Mapping[str, str], *, base: str
+    store: Queryable, query: NamedQuery, params: Mapping[str, str], *, base: str
 ) -> QueryResult:
     """Run ``query`` on ``store`` with ``params`` bound as typed terms.
 

@@ -34,7 +34,7 @@ from typing import Self
 
 import pyoxigraph as ox
 
-from s3graph.errors import StoreError
+from s3graph.errors import StoreError, is_no_space, no_space_error
 from s3graph.graph_lines import (
     NamedGraph,
     SerialisedGraph,
@@ -94,11 +94,15 @@ ATOMIC_BULK_LIMIT = 500_000
 class Store:
     """A pyoxigraph store in a folder, written one whole named graph at a time."""
 
-    def __init__(self, inner: ox.Store, path: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, inner: ox.Store, path: Path, *, read_only: bool = False, in_memory: bool = False
+    ) -> None:
         """Wrap an open pyoxigraph store; use :meth:`open` rather than calling this."""
         self._inner: ox.Store | None = inner
         self.path = path
         self.read_only = read_only
+        #: Whether the quads live in this process's memory (:meth:`in_memory_copy`).
+        self.in_memory = in_memory
         self._write_lock = threading.Lock()
 
     @classmethod
@@ -115,7 +119,7 @@ class Store:
         memory = ox.Store()
         if data:
             memory.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-        return cls(memory, Path(path), read_only=True)
+        return cls(memory, Path(path), read_only=True, in_memory=True)
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
@@ -273,9 +277,15 @@ class Store:
         """Flush and release the store (and its lock); later calls raise :class:`StoreError`."""
         if self._inner is None:
             return
-        if not self.read_only:
-            self._inner.flush()
-        self._inner = None  # pyoxigraph closes the database when its last reference goes
+        try:
+            if not self.read_only:
+                self._inner.flush()
+        except OSError as exc:  # a full disk: said as such; anything else stays a bug
+            if is_no_space(exc):
+                raise no_space_error(self.path, exc) from exc
+            raise
+        finally:
+            self._inner = None  # pyoxigraph closes the database when its last reference goes
 
     def __enter__(self) -> Self:
         return self
@@ -286,7 +296,11 @@ class Store:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:
+            if exc is None:
+                raise  # else the error that ended the block is the one to tell
 
     def __repr__(self) -> str:
         state = "closed" if self._inner is None else ("read-only" if self.read_only else "open")
@@ -335,6 +349,8 @@ def _open_read_only(path: Path) -> ox.Store:
 
 def _store_error(path: Path, exc: Exception, what: str) -> StoreError:
     """A one-line :class:`StoreError` saying what is wrong with the store and what to do."""
+    if is_no_space(exc):  # the disk, not the store: nothing of the failed write was kept
+        return no_space_error(path, exc)
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "lock" in detail.lower():
         advice = "it is locked by another s3graph process: wait for it to finish or stop it"

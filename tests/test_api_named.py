@@ -6,14 +6,13 @@ import csv
 import io
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from conftest import ingest_linked
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from s3graph.api import named
+from s3graph.api.app import create_app
+from s3graph.api.settings import ApiSettings
 from s3graph.queries import format_json, list_queries, load_query, run_query
 from s3graph.store import Store
 
@@ -29,10 +28,7 @@ def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
-    app = FastAPI()
-    app.state.store = store
-    app.state.settings = SimpleNamespace(base=BASE)
-    app.include_router(named.router)
+    app = create_app(ApiSettings(base=BASE), store)
     return TestClient(app)
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from conftest import ingest_linked
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from s3graph.api import named, pages
+from s3graph.api.app import create_app
+from s3graph.api.settings import ApiSettings
 from s3graph.queries import list_queries, load_query, run_query
 from s3graph.store import Store
 
@@ -37,11 +36,7 @@ def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
-    app = FastAPI()
-    app.state.store = store
-    app.state.settings = SimpleNamespace(base=BASE)
-    app.include_router(named.router)
-    app.include_router(pages.router)  # last: its catch-all serves every IRI under the base
+    app = create_app(ApiSettings(base=BASE), store)
     return TestClient(app)
 
 

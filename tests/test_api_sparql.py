@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -10,7 +9,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -423,54 +421,116 @@ def test_timeout_answers_while_others_are_served(tmp_path: Path) -> None:
         assert result["seconds"] < 2  # type: ignore[operator]
 
 
-def test_timeout_clock_starts_when_the_query_runs(store: Store) -> None:
-    """A query queued behind a busy worker longer than the timeout still gets its full time."""
-    api = client(store, query_timeout=0.3, workers=1)
-    release = threading.Event()
-    with api:
-        busy = api.app.state.executor.submit(release.wait, 10)  # type: ignore[attr-defined]
-        threading.Timer(1.0, release.set).start()  # queued for ~3 timeouts
-        response = api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
-        assert busy.result() is True
-    assert response.status_code == 200, response.text
-    assert response.json()["boolean"] is True
+#: A product of six patterns: minutes of counting on the 31 triples of the test store.
+HEAVY = (
+    "SELECT (COUNT(*) AS ?n) WHERE "
+    "{ ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j . ?k ?u ?l }"
+)
 
 
-def test_a_job_abandoned_while_queued_never_runs() -> None:
-    from s3graph.api.execute import QueryOutcome
-    from s3graph.api.sparql import QueryTimeout, run_timed
+def _in_background(api: TestClient, query: str) -> tuple[threading.Thread, dict[str, object]]:
+    result: dict[str, object] = {}
 
-    ran: list[str] = []
+    def run() -> None:
+        result["response"] = api.get("/sparql", params={"query": query})
 
-    def job(name: str) -> QueryOutcome:
-        ran.append(name)
-        return QueryOutcome(b"", "text/plain")
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
 
-    async def scenario() -> None:
-        with ThreadPoolExecutor(1) as executor:
-            release = threading.Event()
-            executor.submit(release.wait, 10)
-            cancel = threading.Event()
-            waiting = asyncio.ensure_future(run_timed(executor, lambda: job("queued"), 5, cancel))
-            await asyncio.sleep(0.05)
-            waiting.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await waiting
-            assert cancel.is_set()
-            release.set()
-            # a running job that outlives its time: QueryTimeout, and it is told to stop
-            stop = threading.Event()
 
-            def slow() -> QueryOutcome:
-                stop.wait(10)
-                return job("slow")
+def test_the_deadline_counts_from_arrival_time_queued_included(store: Store) -> None:
+    """With its only worker busy, a query waits; the wait counts, and the answer says so."""
+    api = client(store, query_timeout=1.0, workers=1, long_queries=1)
+    thread, heavy = _in_background(api, HEAVY)
+    time.sleep(0.3)
+    quick = api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    thread.join()
+    # the heavy query held the worker to its deadline; the quick one waited for it, then ran
+    stopped = heavy["response"]
+    assert stopped.status_code == 503  # type: ignore[attr-defined]
+    body = stopped.json()  # type: ignore[attr-defined]
+    assert body["error"] == "query timeout"
+    assert body["ran"] >= 0.9 and body["waited"] < 0.5
+    assert quick.status_code == 200, quick.text
+    assert float(quick.headers["X-S3graph-Waited"]) >= 0.5
+    assert float(quick.headers["X-S3graph-Ran"]) < 0.5
 
-            with pytest.raises(QueryTimeout):
-                await run_timed(executor, slow, 0.05, stop)
-            assert stop.is_set()
 
-    asyncio.run(scenario())
-    assert ran == ["slow"]
+def test_a_query_whose_deadline_passes_in_the_queue_is_refused(store: Store) -> None:
+    from s3graph.api.execute import QueryJob
+
+    api = client(store, query_timeout=0.5, workers=1, long_queries=1)
+    pool = api.app.state.pool  # type: ignore[attr-defined]
+    # a query ahead in the queue that may run for a second yet holds the only worker
+    arrived = time.monotonic() + 0.5
+
+    def hold() -> None:
+        with pytest.raises(Exception, match=r"passed its 0\.5 s"):
+            pool.run(QueryJob(HEAVY), arrived=arrived)
+
+    ahead = threading.Thread(target=hold)
+    ahead.start()
+    time.sleep(0.2)
+    queued = api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    ahead.join()
+    assert queued.status_code == 503
+    assert queued.json()["error"] == "query timeout"
+    assert queued.json()["ran"] == 0
+    assert queued.json()["waited"] >= 0.25
+
+
+def test_a_timed_out_query_frees_its_core(store: Store) -> None:
+    """The worker of a query past its deadline is killed: its process is gone within a second."""
+    api = client(store, query_timeout=0.5)
+    pool = api.app.state.pool  # type: ignore[attr-defined]
+    thread, result = _in_background(api, HEAVY)
+    time.sleep(0.3)
+    busy = pool.worker_pids()
+    thread.join()
+    assert result["response"].status_code == 503  # type: ignore[attr-defined]
+    time.sleep(0.5)
+    gone = [pid for pid in busy if not Path(f"/proc/{pid}").exists() or _zombie(pid)]
+    assert busy and gone == busy
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
+
+
+def test_a_long_query_beyond_the_allowed_number_is_stopped_and_short_ones_go_on(
+    store: Store,
+) -> None:
+    api = client(store, query_timeout=5, workers=3, long_queries=1)
+    first, one = _in_background(api, HEAVY)
+    time.sleep(0.05)
+    second, two = _in_background(api, HEAVY)
+    time.sleep(1.3)  # both turned long: the second one is one too many
+    started = time.monotonic()
+    quick = api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert time.monotonic() - started < 1
+    second.join()
+    assert quick.status_code == 200
+    busy = two["response"]
+    assert busy.status_code == 503  # type: ignore[attr-defined]
+    assert busy.json()["error"] == "server busy"  # type: ignore[attr-defined]
+    assert busy.headers["Retry-After"]  # type: ignore[attr-defined]
+    first.join()
+    assert one["response"].json()["error"] == "query timeout"  # type: ignore[attr-defined]
+
+
+def test_a_query_that_outgrows_its_memory_is_stopped(store: Store) -> None:
+    grow = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l LIMIT 5"
+    api = client(store, query_timeout=20, query_memory=64 << 20)
+    started = time.monotonic()
+    response = api.get("/sparql", params={"query": grow})
+    assert response.status_code in (500, 503), response.text
+    assert response.json()["error"] in ("query memory limit", "query engine failure")
+    assert time.monotonic() - started < 15
+    assert api.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
 def test_protocol_using_graphs_become_using_clauses() -> None:

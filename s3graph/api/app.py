@@ -1,12 +1,18 @@
 """The app factory: :func:`create_app` wires routes, limits, CORS and errors around one store.
 
-State lives on ``app.state`` (``store``, ``settings``, ``executor``), nothing is global, so tests
-build as many apps as they like.
+State lives on ``app.state``, nothing is global, so tests build as many apps as they like:
+``store`` (written by ``/update`` and ``/store``, read for VoID), ``pool`` (the query workers that
+answer every query: ``/sparql``, the named queries and the pages), ``waiters`` (the threads that
+wait for the pool off the event loop), ``executor`` (threads for the server's own store work) and
+``settings``. The threads of ``executor`` have no network (their own network namespace, where
+the platform allows it): an update's ``LOAD`` cannot reach out from there.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
+import weakref
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -18,8 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from s3graph import __version__
 from s3graph.api import dumps, sparql, update
+from s3graph.api.arrival import Arrival
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
+from s3graph.api.execute import handle_job
 from s3graph.api.settings import ApiSettings
+from s3graph.querypool import PoolLimits, QueryPool
+from s3graph.querypool.isolation import leave_network
 from s3graph.store import Store
 
 __all__ = ["create_app"]
@@ -29,17 +39,28 @@ WRITE_PATHS = ("/update", "/store")
 
 
 def create_app(settings: ApiSettings, store: Store) -> FastAPI:
-    """The s3graph web app over ``store``; it does not close the store."""
+    """The s3graph web app over ``store``; it does not close the store.
+
+    The query workers are forked here (see :func:`query_pool`): call it before the process starts
+    threads of its own (uvicorn's), as ``s3graph serve`` does.
+    """
+    pool = query_pool(settings, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.executor.shutdown(wait=False, cancel_futures=True)
+        _shut(app.state)
 
     app = FastAPI(title="s3graph", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
-    app.state.executor = ThreadPoolExecutor(settings.workers, thread_name_prefix="s3graph-query")
+    app.state.pool = pool
+    app.state.waiters = ThreadPoolExecutor(WAITERS, thread_name_prefix="s3graph-wait")
+    app.state.executor = ThreadPoolExecutor(
+        2, thread_name_prefix="s3graph-store", initializer=_offline
+    )
+    app.state.online = ThreadPoolExecutor(1, thread_name_prefix="s3graph-online")
+    weakref.finalize(app, _shut, app.state)
     install_error_handlers(app)
     sparql.install(app)
     app.include_router(update.router)
@@ -49,7 +70,47 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.openapi = _openapi_with_unique_ids(app)  # type: ignore[method-assign]
     app.add_middleware(ReadCORS)
     app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.add_middleware(Arrival)
     return app
+
+
+#: Threads that wait for query workers (they block, they do not compute): requests beyond this
+#: many wait for a thread, within their deadline all the same.
+WAITERS = 256
+
+
+def query_pool(settings: ApiSettings, store: Store) -> QueryPool:
+    """The pool of query workers over ``store``, with the limits of ``settings``.
+
+    An in-memory store is inherited by the workers (copy-on-write); an on-disk one is opened
+    read-only in each worker, beside this process's own handle.
+    """
+    limits = PoolLimits(
+        timeout=settings.query_timeout,
+        query_memory=settings.query_memory,
+        workers=settings.workers,
+        long_queries=settings.long_queries
+        if settings.long_queries >= 0
+        else max(1, settings.workers - 2),
+    )
+    if store.in_memory:
+        return QueryPool(lambda: store, handle_job, limits, inherit=True)
+    opener = functools.partial(Store.open, store.path, read_only=True)
+    return QueryPool(opener, handle_job, limits)
+
+
+def _offline() -> None:
+    """Take the network from a thread of ``executor``: updates (``LOAD``) run there.
+
+    Only an update that loads from an allowlisted URL runs on the ``online`` thread instead.
+    """
+    leave_network(thread_only=True)
+
+
+def _shut(state: Any) -> None:
+    state.pool.close()
+    for executor in (state.waiters, state.executor, state.online):
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _openapi_with_unique_ids(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -95,7 +156,12 @@ class ReadCORS:
             allow_origins=["*"],
             allow_methods=["GET", "POST", "HEAD"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=["X-S3graph-Truncated", "X-S3graph-Max-Rows"],
+            expose_headers=[
+                "X-S3graph-Truncated",
+                "X-S3graph-Max-Rows",
+                "X-S3graph-Waited",
+                "X-S3graph-Ran",
+            ],
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

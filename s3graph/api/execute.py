@@ -1,31 +1,61 @@
-"""Running a SPARQL query for the web: dataset, row cap, cancellation and serialisation.
+"""Running one SPARQL query in a query worker: dataset, row cap, negotiation, serialisation.
 
-This runs in a worker thread (see :mod:`s3graph.api.sparql`). Rows are pulled one by one, so a
-cancelled query (its client timed out) stops at the next row and a result beyond ``max_rows`` is
-cut. Solutions are written here as SPARQL JSON results, each term's JSON once per response (rows
-repeat terms); the other result formats are pyoxigraph's serialisers fed with that JSON
-(``parse_query_results``), since pyoxigraph cannot serialise a list of solutions directly.
+:func:`handle_job` is what every query worker does with a :class:`QueryJob` (see
+:mod:`s3graph.querypool`): it evaluates the query on the worker's store, picks the media type for
+the kind of result the query gives (``Accept`` against the offers), and writes at most
+``max_rows`` rows. Solutions are written here as SPARQL JSON results, each term's JSON once per
+response (rows repeat terms); the other result formats are pyoxigraph's serialisers fed with that
+JSON (``parse_query_results``), since pyoxigraph cannot serialise a list of solutions directly.
+Jobs and outcomes are plain picklable data: they cross from the server to the worker and back.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import pyoxigraph as ox
 
-from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES
-from s3graph.store import QueryDataset, Store
+from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
+from s3graph.store import QueryDataset, Store, Term
 
-__all__ = ["Cancelled", "QueryOutcome", "kind_of", "run_query"]
+__all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+JSON_RESULTS = "application/sparql-results+json"
 
 
-class Cancelled(Exception):
-    """The query was abandoned (its client's time ran out)."""
+class NotAcceptable(ValueError):
+    """No offered media type for this kind of result matches the request's ``Accept``."""
+
+    def __init__(self, accept: str | None, offered: Sequence[str]) -> None:
+        super().__init__(accept, tuple(offered))
+        self.accept = accept
+        self.offered = tuple(offered)
+
+    def __str__(self) -> str:
+        return f"Accept {self.accept!r} matches none of: {', '.join(self.offered)}"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryJob:
+    """One query to run: its text, dataset, bound variables, wanted formats and row cap.
+
+    ``offers`` maps each kind of result (:func:`kind_of`) to the media types offered for it, in
+    order of preference; ``accept`` is the request's ``Accept`` header.
+    """
+
+    text: str
+    accept: str | None = JSON_RESULTS
+    offers: Mapping[str, Sequence[str]] = field(
+        default_factory=lambda: {"solutions": [JSON_RESULTS], "boolean": [JSON_RESULTS]}
+    )
+    max_rows: int | None = None
+    dataset: QueryDataset | None = None
+    base_iri: str | None = None
+    substitutions: Mapping[str, Term] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,48 +76,27 @@ def kind_of(results: object) -> str:
     return "graph"
 
 
-def run_query(
-    store: Store,
-    text: str,
-    *,
-    dataset: QueryDataset | None,
-    base_iri: str | None,
-    choose: Any,
-    max_rows: int,
-    cancel: threading.Event,
-) -> QueryOutcome:
-    """Evaluate ``text`` and serialise the results in the media type ``choose(kind)`` returns.
+def handle_job(store: Store, job: QueryJob) -> QueryOutcome:
+    """Evaluate ``job`` on ``store`` and serialise its results (in a query worker).
 
-    ``choose`` receives the kind of the results (see :func:`kind_of`) and returns a media type
-    of :data:`RESULT_TYPES` or :data:`RDF_TYPES`, or raises to refuse. Raises
-    :class:`SyntaxError` for a malformed query and :class:`Cancelled` when ``cancel`` is set.
+    Raises :class:`SyntaxError` for a malformed query, :class:`NotAcceptable` when the request
+    accepts no format offered for the kind of result.
     """
-    try:
-        return _run(store, text, dataset, base_iri, choose, max_rows, cancel)
-    except Exception as exc:
-        # pyoxigraph's results must be dropped on this thread: forget the frames that hold them
-        raise exc.with_traceback(None) from None
-
-
-def _run(
-    store: Store,
-    text: str,
-    dataset: QueryDataset | None,
-    base_iri: str | None,
-    choose: Any,
-    max_rows: int,
-    cancel: threading.Event,
-) -> QueryOutcome:
-    results = store.query(text, dataset=dataset, base_iri=base_iri)
-    media_type: str = choose(kind_of(results))
+    results = store.query(
+        job.text, job.substitutions, dataset=job.dataset, base_iri=job.base_iri
+    )
+    kind = kind_of(results)
+    offered = job.offers.get(kind, ())
+    media_type = negotiate(job.accept, list(offered)) if offered else None
+    if media_type is None:
+        raise NotAcceptable(job.accept, offered)
+    max_rows = job.max_rows if job.max_rows is not None else -1
     if isinstance(results, ox.QueryBoolean):
         return QueryOutcome(_bytes(results.serialize(format=RESULT_TYPES[media_type])), media_type)
     if isinstance(results, ox.QuerySolutions):
-        return _solutions(results, media_type, max_rows, cancel)
+        return _solutions(results, media_type, max_rows)
     triples: list[ox.Triple] = []
     for triple in results:
-        if cancel.is_set():
-            raise Cancelled
         if len(triples) == max_rows:
             body = _bytes(ox.serialize(triples, format=RDF_TYPES[media_type]))
             return QueryOutcome(body, media_type, truncated=True)
@@ -101,17 +110,13 @@ def _bytes(data: bytes | None) -> bytes:
     return data
 
 
-def _solutions(
-    results: ox.QuerySolutions, media_type: str, max_rows: int, cancel: threading.Event
-) -> QueryOutcome:
+def _solutions(results: ox.QuerySolutions, media_type: str, max_rows: int) -> QueryOutcome:
     names = [variable.value for variable in results.variables]
     keys = [_json_string(name) + ":" for name in names]
     written: dict[Any, str] = {}  # term -> its JSON: terms repeat across rows
     bindings: list[str] = []
     truncated = False
     for solution in results:
-        if cancel.is_set():
-            raise Cancelled
         if len(bindings) == max_rows:
             truncated = True
             break

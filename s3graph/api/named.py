@@ -7,7 +7,9 @@ description) and the ``format`` switch. ``GET /api/queries`` lists them all.
 A query answers SPARQL 1.1 Query Results JSON, or CSV with ``?format=csv`` or ``Accept:
 text/csv`` (``format`` beats ``Accept``). Parameters come from the query string and are bound as
 typed terms by :func:`s3graph.queries.run_query`; an unknown, missing or badly typed parameter is a
-400 with the API's one error shape ``{"error": ..., "detail": ...}``.
+400 with the API's one error shape ``{"error": ..., "detail": ...}``. The query runs in a query
+worker under the same timeout, memory limit and row cap as ``/sparql`` (a cut is signalled in the
+``X-S3graph-Truncated`` header).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from s3graph.api.errors import timing_headers
 from s3graph.api.negotiation import negotiate
+from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
 from s3graph.queries import NamedQuery, format_csv, format_json, list_queries, run_query
 
@@ -101,14 +105,19 @@ def answer(request: Request, query: NamedQuery) -> Response:
     )
     if media is None:
         return error(406, "not acceptable", f"this query answers {JSON_TYPE} or {CSV_TYPE}")
-    state = request.app.state
+    reader = pooled_reader(request)
     try:
-        result = run_query(state.store, query, params, base=state.settings.base)
+        result = run_query(reader, query, params, base=request.app.state.settings.base)
     except QueryError as exc:
         return error(400, "bad parameters", str(exc))
+    headers = timing_headers(reader.waited, reader.ran)
+    if reader.truncated:
+        headers["X-S3graph-Truncated"] = "true"
+        headers["X-S3graph-Max-Rows"] = str(reader.max_rows)
     if media == CSV_TYPE:
-        return Response(format_csv(result), media_type="text/csv; charset=utf-8")
-    return Response(format_json(result), media_type=JSON_TYPE)
+        body = format_csv(result)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(format_json(result), media_type=JSON_TYPE, headers=headers)
 
 
 def _endpoint(query: NamedQuery) -> Callable[[Request], Response]:

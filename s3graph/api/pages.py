@@ -22,8 +22,8 @@ from starlette.convertors import PathConvertor, register_url_convertor
 
 from s3graph.api import svg, views
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
-from s3graph.queries import list_queries
-from s3graph.store import Store
+from s3graph.api.reader import pooled_reader
+from s3graph.queries import Queryable, list_queries
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -63,8 +63,9 @@ class Site:
         return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _state(request: Request) -> tuple[Store, str]:
-    return request.app.state.store, request.app.state.settings.base
+def _state(request: Request) -> tuple[Queryable, str]:
+    """The reader of the request's queries (run in the query pool) and the data's base IRI."""
+    return pooled_reader(request), request.app.state.settings.base
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:

@@ -1,9 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation, its service description, and VoID.
 
-Queries run in the app's thread pool (pyoxigraph releases the GIL), so a slow one does not hold
-up the event loop; ``query_timeout`` seconds after a query started running (time queued behind
-other queries does not count) the client gets a 503 and the worker is told to stop at its next
-row.
+Queries run in the app's query workers (:mod:`s3graph.querypool`), waited for by a thread so the
+event loop goes on; ``query_timeout`` seconds after the request arrived (time queued included)
+the worker is killed and the client gets a 503 saying how long the query waited and ran.
 
 ``/sparql`` is served by a plain Starlette route placed before FastAPI's routes (:func:`install`):
 the same handler without FastAPI's per-request dependency machinery, which cost a good share of
@@ -15,28 +14,27 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.routing import Route
 
+from s3graph.api.arrival import arrival
 from s3graph.api.describe import service_description, void_description
-from s3graph.api.errors import ApiError
-from s3graph.api.execute import Cancelled, QueryOutcome, run_query
+from s3graph.api.errors import ApiError, stopped_error, timing_headers
+from s3graph.api.execute import NotAcceptable, QueryJob, QueryOutcome
 from s3graph.api.guard import ForbiddenRemote, check_remote
 from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
-from s3graph.sparql_lex import may_hold
-from s3graph.store import QueryDataset
+from s3graph.querypool import QueryStopped
+from s3graph.sparql_lex import has_keyword, may_hold
 
 router = APIRouter()
 
 #: Media types offered per kind of result; booleans have no CSV/TSV form.
-OFFERS: dict[str, Sequence[str]] = {
+OFFERS: dict[str, list[str]] = {
     "solutions": list(RESULT_TYPES),
     "boolean": ["application/sparql-results+json", "application/sparql-results+xml"],
     "graph": list(RDF_TYPES),
@@ -93,13 +91,23 @@ async def sparql(request: Request) -> Response:
                 request, service_description(endpoint_url(request), updates=updates)
             )
         raise ApiError(400, "no query", "give the query as query=... or in the body")
+    network = False
     if may_hold(operation.text, "SERVICE"):
         try:
             check_remote(operation.text, "SERVICE", settings.service_allow)
         except ForbiddenRemote as exc:
             raise ApiError(400, "federated query refused", str(exc)) from exc
-    outcome = await _evaluate(request, operation.text, operation.dataset, settings)
-    headers = {"Vary": "Accept"}
+        network = bool(settings.service_allow) and has_keyword(operation.text, "SERVICE")
+    job = QueryJob(
+        operation.text,
+        accept=request.headers.get("accept"),
+        offers=OFFERS,
+        max_rows=settings.max_rows,
+        dataset=operation.dataset,
+        base_iri=endpoint_url(request),
+    )
+    outcome, headers = await _evaluate(request, job, network)
+    headers["Vary"] = "Accept"
     if outcome.truncated:
         headers["X-S3graph-Truncated"] = "true"
         headers["X-S3graph-Max-Rows"] = str(settings.max_rows)
@@ -107,85 +115,28 @@ async def sparql(request: Request) -> Response:
 
 
 async def _evaluate(
-    request: Request, text: str, dataset: QueryDataset | None, settings: ApiSettings
-) -> QueryOutcome:
-    accept = request.headers.get("accept")
+    request: Request, job: QueryJob, network: bool
+) -> tuple[QueryOutcome, dict[str, str]]:
+    """Run ``job`` in a query worker: its outcome and timing headers, or an :class:`ApiError`."""
+    state = request.app.state
     cancel = threading.Event()
-    job = functools.partial(
-        run_query,
-        request.app.state.store,
-        text,
-        dataset=dataset,
-        base_iri=endpoint_url(request),
-        choose=lambda kind: choose(accept, OFFERS[kind]),
-        max_rows=settings.max_rows,
-        cancel=cancel,
+    run = functools.partial(
+        state.pool.run, job, arrived=arrival(request.scope), network=network, cancel=cancel
     )
     try:
-        return await run_timed(request.app.state.executor, job, settings.query_timeout, cancel)
-    except QueryTimeout as exc:
-        raise ApiError(
-            503,
-            "query timeout",
-            f"the query ran longer than {settings.query_timeout:g} s;"
-            " narrow it (LIMIT, more specific patterns) and try again",
-            headers={"Retry-After": "1"},
-        ) from exc
-    except SyntaxError as exc:
-        raise ApiError(400, "malformed query", str(exc)) from exc
-    except Cancelled as exc:  # pragma: no cover - only after the timeout answered
-        raise ApiError(503, "query cancelled", None) from exc
-
-
-class QueryTimeout(Exception):
-    """The query ran longer than its time."""
-
-
-async def run_timed(
-    executor: Executor, job: Callable[[], QueryOutcome], timeout: float, cancel: threading.Event
-) -> QueryOutcome:
-    """``job()`` in ``executor``; :class:`QueryTimeout` ``timeout`` seconds after it started.
-
-    The clock starts when a worker takes the job, not when it is queued. ``cancel`` is set when
-    the time is up or the caller is cancelled (the worker then stops at its next row, or skips
-    the job when it had not started). No thread is woken for the clock: one timer checks the
-    start the worker noted and, while the job waits or runs, sets itself again for what is left.
-    """
-    loop = asyncio.get_running_loop()
-    started: list[float] = []  # the monotonic time the worker took the job
-    expired = False
-
-    def work() -> QueryOutcome:
-        if cancel.is_set():
-            raise Cancelled
-        started.append(time.monotonic())
-        return job()
-
-    future = loop.run_in_executor(executor, work)
-    timer: asyncio.TimerHandle
-
-    def check() -> None:
-        nonlocal timer, expired
-        if future.done():
-            return
-        left = started[0] + timeout - time.monotonic() if started else timeout
-        if left > 0:
-            timer = loop.call_later(left, check)
-            return
-        expired = True
-        cancel.set()
-        future.cancel()
-
-    timer = loop.call_later(timeout, check)
-    try:
-        return await future
+        done = await asyncio.get_running_loop().run_in_executor(state.waiters, run)
     except asyncio.CancelledError:
-        cancel.set()
-        if expired:
-            raise QueryTimeout from None
+        cancel.set()  # the client went away: free the worker
         raise
-    finally:
-        timer.cancel()
+    except QueryStopped as exc:
+        raise stopped_error(exc) from None
+    headers = timing_headers(done.waited, done.ran)
+    try:
+        return done.result(), headers
+    except SyntaxError as exc:
+        raise ApiError(400, "malformed query", str(exc), headers=headers) from exc
+    except NotAcceptable as exc:
+        raise ApiError(406, "not acceptable", str(exc), headers=headers) from exc
 
 
 @router.get("/.well-known/void")

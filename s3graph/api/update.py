@@ -45,9 +45,19 @@ def check_token(request: Request) -> None:
         raise ApiError(403, "wrong token", "the bearer token does not match")
 
 
-async def _in_thread(request: Request, job: Callable[[], Any]) -> Any:
+async def _in_thread(request: Request, job: Callable[[], Any], *, online: bool = False) -> Any:
+    """``job()`` on a store thread: one without network unless ``online`` (an allowed LOAD)."""
+    state = request.app.state
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(request.app.state.executor, job)
+    return await loop.run_in_executor(state.online if online else state.executor, job)
+
+
+async def _write(request: Request, job: Callable[[], Any], *, online: bool = False) -> Any:
+    """``job()`` that changes the store; later queries see the change."""
+    try:
+        return await _in_thread(request, job, online=online)
+    finally:
+        await _in_thread(request, request.app.state.pool.refresh)
 
 
 @router.post("/update")
@@ -78,8 +88,9 @@ async def update(request: Request) -> Response:
         raise ApiError(400, "remote access refused", str(exc)) from exc
     store = request.app.state.store
     job = functools.partial(store.update, text, base_iri=endpoint_url(request))
+    online = bool(settings.service_allow) and has_keyword(text, "LOAD", "SERVICE")
     try:
-        await _in_thread(request, job)
+        await _write(request, job, online=online)
     except SyntaxError as exc:
         raise ApiError(400, "malformed update", str(exc)) from exc
     return Response(status_code=204)
@@ -117,7 +128,7 @@ async def graph_store(request: Request) -> Response:
         if not exists:
             raise ApiError(404, "no such graph", f"the store has no graph <{iri}>")
         text = "CLEAR DEFAULT" if iri is None else f"DROP GRAPH <{iri}>"
-        await _in_thread(request, functools.partial(store.update, text))
+        await _write(request, functools.partial(store.update, text))
         return Response(status_code=204)
     media, _ = media_type(request)
     fmt = RDF_TYPES.get(media)
@@ -126,7 +137,7 @@ async def graph_store(request: Request) -> Response:
     data = await request.body()
     job = functools.partial(store.load_graph, iri, data, fmt, replace=request.method == "PUT")
     try:
-        await _in_thread(request, job)
+        await _write(request, job)
     except SyntaxError as exc:
         raise ApiError(400, "malformed RDF", str(exc)) from exc
     return Response(status_code=204 if exists else 201)

@@ -15,8 +15,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from s3graph.namespaces import PREFIXES
-from s3graph.queries import NamedQuery, load_query, plain, run_query
-from s3graph.store import Store, Term
+from s3graph.queries import NamedQuery, Queryable, load_query, plain, run_query
+from s3graph.store import Term
 
 Row = dict[str, Any]
 
@@ -46,7 +46,7 @@ def value(term: Term | None) -> Any:
     return plain(term) if term is not None else None
 
 
-def rows(store: Store, name: str, params: Mapping[str, str], *, base: str) -> list[Row]:
+def rows(store: Queryable, name: str, params: Mapping[str, str], *, base: str) -> list[Row]:
     """The rows of the named query ``name`` as dicts of plain values."""
     result = run_query(store, _query(name), params, base=base)
     return [
@@ -107,7 +107,7 @@ def _value(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> str | None:
     return None if isinstance(node, ox.Triple) else node.value
 
 
-def describe(store: Store, iri: str, *, base: str) -> Description:
+def describe(store: Queryable, iri: str, *, base: str) -> Description:
     """The description of ``iri`` (empty, and false, when the store says nothing about it)."""
     result = run_query(store, _query("page-describe"), {"resource": iri}, base=base)
     seen: set[ox.Triple] = set()
@@ -135,7 +135,7 @@ def serialise(description: Description, rdf_format: ox.RdfFormat, *, base: str) 
 # -- pages -------------------------------------------------------------------------------------
 
 
-def home(store: Store, *, base: str) -> dict[str, Any]:
+def home(store: Queryable, *, base: str) -> dict[str, Any]:
     counts = rows(store, "stats", {}, base=base)
     platforms: dict[str, list[Row]] = {}
     for row in rows(store, "page-platforms", {}, base=base):
@@ -143,7 +143,7 @@ def home(store: Store, *, base: str) -> dict[str, Any]:
     return {"counts": counts[0] if counts else {}, "platforms": platforms}
 
 
-def partnership(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     params = {"partnership": iri}
     return {
         "regions": rows(store, "regions-of-partnership", params, base=base),
@@ -157,7 +157,7 @@ def partnership(store: Store, iri: str, *, base: str) -> dict[str, Any]:
     }
 
 
-def region(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     params = {"region": iri}
     return {
         "partnerships": rows(store, "page-region-partnerships", params, base=base),
@@ -165,7 +165,7 @@ def region(store: Store, iri: str, *, base: str) -> dict[str, Any]:
     }
 
 
-def report(store: Store, iri: str, *, base: str) -> dict[str, Any]:
+def report(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     params = {"report": iri}
     validation = rows(store, "page-report-validation", params, base=base)
     return {
@@ -176,7 +176,7 @@ def report(store: Store, iri: str, *, base: str) -> dict[str, Any]:
     }
 
 
-def cross(store: Store, *, base: str) -> dict[str, Any]:
+def cross(store: Queryable, *, base: str) -> dict[str, Any]:
     return {
         "partnerships": rows(store, "partnerships", {}, base=base),
         "collaborations": rows(store, "collaborations", {}, base=base),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from s3graph.cli.pooled import limit_options, pooled_reader
 from s3graph.cli.support import (
     Settings,
     echo_problems,
@@ -149,12 +150,24 @@ def ingest(
     help="Output format of the results.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@limit_options
 @click.pass_obj
 def query(
-    settings: Settings, name: str | None, params: tuple[str, ...], fmt: str, list_: bool
+    settings: Settings,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_: bool,
+    timeout: float,
+    query_memory: int | None,
 ) -> None:
-    """Run a named query (see --list) or a SPARQL FILE.rq against the store."""
+    """Run a named query (see --list) or a SPARQL FILE.rq against the store.
+
+    The query runs in a worker process under --timeout and --query-memory.
+    """
     from s3graph import queries
+    from s3graph.errors import QueryError
+    from s3graph.querypool import QueryStopped
 
     if list_:
         for named in queries.list_queries():
@@ -165,8 +178,11 @@ def query(
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
     bindings = dict(_split_param(p) for p in params)
     named = queries.load_query(name)
-    with open_store(settings) as store:
-        result = queries.run_query(store, named, bindings, base=settings.base)
+    with pooled_reader(settings, timeout=timeout, query_memory=query_memory) as reader:
+        try:
+            result = queries.run_query(reader, named, bindings, base=settings.base)
+        except QueryStopped as exc:
+            raise QueryError(f"{named.path}: {exc}") from None
     formatter = {
         "table": queries.format_table,
         "csv": queries.format_csv,

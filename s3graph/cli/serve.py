@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from s3graph.cli.export import dumps_option
+from s3graph.cli.pooled import SizeType
 from s3graph.cli.support import Settings
 
 
@@ -32,7 +33,26 @@ from s3graph.cli.support import Settings
     default=10.0,
     show_default=True,
     type=click.FloatRange(min=0.01),
-    help="Seconds before a query is abandoned with a 503.",
+    help="Seconds from a query's arrival (time queued included) to its 503.",
+)
+@click.option(
+    "--query-memory",
+    type=SizeType(),
+    default=None,
+    metavar="SIZE",
+    help="Memory one query may use (512M, 2G, ...); default a quarter of the machine's.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Query worker processes; default one per core plus two.",
+)
+@click.option(
+    "--long-queries",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Queries running over a second at once (one more is refused); default workers - 2.",
 )
 @click.option(
     "--max-rows",
@@ -56,21 +76,38 @@ def serve(
     update_token: str | None,
     service_allow: tuple[str, ...],
     query_timeout: float,
+    query_memory: int | None,
+    workers: int | None,
+    long_queries: int | None,
     max_rows: int,
     memory: bool,
     folder: Path,
 ) -> None:
     """Serve the store over HTTP: SPARQL at /sparql, VoID, pages, the export at /dumps/.
 
-    Read-only unless an update token is given.
+    Read-only unless an update token is given. Every query runs in a worker process with no
+    network, under the timeout and memory limit; a slow query never takes every worker.
     """
     import uvicorn
 
     from s3graph.api.app import create_app
     from s3graph.api.settings import ApiSettings
+    from s3graph.querypool.limits import default_workers
     from s3graph.store import Store
 
+    limits = {
+        key: value
+        for key, value in (
+            ("query_memory", query_memory),
+            ("workers", workers),
+            ("long_queries", long_queries),
+        )
+        if value is not None
+    }
+    if long_queries is not None and long_queries > (workers or default_workers()):
+        raise click.BadParameter("at most --workers", param_hint="--long-queries")
     api_settings = ApiSettings(
+        **limits,
         query_timeout=query_timeout,
         max_rows=max_rows,
         update_token=update_token or None,

@@ -1,0 +1,38 @@
+"""Queries run in worker processes where they cannot hurt the process that asked for them.
+
+The web server and the CLI hand every query to a :class:`~s3graph.querypool.pool.QueryPool`. The
+pool forks one *zygote* while the caller is still single-threaded; the zygote forks the query
+workers, which share the caller's in-memory store copy-on-write (or open their own read-only view
+of an on-disk store). A worker runs one query at a time, with no network (its own network
+namespace) and a cap on its address space; the pool kills it at its deadline, past its memory
+limit or when too many long queries run, and forks a fresh one. A query that crashes the engine
+(a parser stack overflow, an allocation failure) takes only its worker with it.
+
+- :mod:`.limits`: the limits (deadline, memory, workers, long queries) and their defaults;
+- :mod:`.channel`: length-prefixed messages over a Unix socket;
+- :mod:`.isolation`: what a worker does to itself (no network, an address-space cap, dying with
+  its parent) and what the pool reads of it (its memory);
+- :mod:`.zygote`: the process that forks workers, and the worker's loop;
+- :mod:`.pool`: the pool: queueing, deadlines, supervision, replacement.
+"""
+
+from s3graph.querypool.limits import PoolLimits, parse_size
+from s3graph.querypool.pool import (
+    QueryPool,
+    QueryStopped,
+    ServerBusy,
+    WorkerCrashed,
+    WorkerOutOfMemory,
+    WorkerTimeout,
+)
+
+__all__ = [
+    "PoolLimits",
+    "QueryPool",
+    "QueryStopped",
+    "ServerBusy",
+    "WorkerCrashed",
+    "WorkerOutOfMemory",
+    "WorkerTimeout",
+    "parse_size",
+]

@@ -1,0 +1,74 @@
+"""The limits every query runs under, and their defaults on this machine."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["PoolLimits", "default_query_memory", "default_workers", "machine_memory", "parse_size"]
+
+_SIZE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[KMGT]?)(?:i?B)?", re.IGNORECASE)
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a size written ``512M``, ``2G``, ``1.5GiB`` or plain ``1048576``.
+
+    Raises :class:`ValueError` naming what was expected.
+    """
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"expected a size like 512M, 2G or a number of bytes, found {text!r}")
+    return int(float(match["number"]) * _UNITS[match["unit"].upper()])
+
+
+def machine_memory() -> int:
+    """The machine's physical memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def default_query_memory() -> int:
+    """A quarter of the machine's memory: what one query may grow by before it is stopped."""
+    return machine_memory() // 4
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - macOS
+
+
+def default_workers() -> int:
+    """One worker per core for long queries, plus two kept for short ones (at least 3 in all)."""
+    return max(1, _cores()) + 2
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLimits:
+    """What a query may use, and how many run at once.
+
+    A query that has run ``long_after`` seconds is *long*. At most ``long_queries`` long queries
+    run at once; one more that turns long is stopped (the client is told to retry), so at least
+    ``workers - long_queries`` workers are always left for short queries: a slow query can never
+    take every worker, and a short query waits at most ``long_after`` for one.
+    """
+
+    #: Seconds from a query's arrival (time queued included) to its deadline.
+    timeout: float = 10.0
+    #: Bytes a worker may grow by while it runs one query (its private memory).
+    query_memory: int = field(default_factory=default_query_memory)
+    #: Worker processes at most.
+    workers: int = field(default_factory=default_workers)
+    #: Long queries at most at once (see the class docstring); at least 1.
+    long_queries: int = -1
+    #: Seconds after which a running query counts as long.
+    long_after: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError("a pool needs at least one worker")
+        if self.long_queries < 0:
+            object.__setattr__(self, "long_queries", max(1, self.workers - 2))
+        if self.long_queries > self.workers:
+            raise ValueError("long_queries cannot exceed workers")

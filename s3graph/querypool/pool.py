@@ -1,0 +1,413 @@
+"""The query pool: queueing, deadlines, memory limits and the replacement of workers.
+
+:meth:`QueryPool.run` is called from any thread (the web server's waiting threads, the CLI) and
+blocks until its job is answered or stopped. A supervisor thread looks at the busy workers every
+:data:`TICK` seconds and kills (``SIGKILL`` through a pidfd, so never a stranger reusing the pid)
+
+- a worker whose query reached its deadline (counted from the query's arrival, time queued
+  included): :class:`WorkerTimeout`;
+- a worker whose private memory grew past the limit: :class:`WorkerOutOfMemory`;
+- a worker whose query just turned long while ``long_queries`` long ones already run:
+  :class:`ServerBusy` (see :class:`~s3graph.querypool.limits.PoolLimits`);
+- a worker whose caller gave up (its client went away).
+
+A killed worker frees its core at once; its place is taken by a fresh fork. A worker that dies
+by itself (an engine crash) is :class:`WorkerCrashed`, and the next query is served all the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from s3graph.querypool import channel
+from s3graph.querypool.isolation import private_memory
+from s3graph.querypool.limits import PoolLimits
+from s3graph.querypool.zygote import Handle, Hello, Prepare, Zygote
+
+__all__ = [
+    "Done",
+    "QueryPool",
+    "QueryStopped",
+    "ServerBusy",
+    "WorkerCrashed",
+    "WorkerOutOfMemory",
+    "WorkerTimeout",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between two looks of the supervisor at the busy workers.
+TICK = 0.05
+#: Workers kept for queries that need the network (an allowlisted SERVICE), at most.
+NETWORK_WORKERS = 2
+
+
+class QueryStopped(Exception):
+    """The query was stopped before it answered; ``waited`` and ``ran`` say for how long."""
+
+    #: A short title for the client.
+    title = "query stopped"
+
+    def __init__(self, detail: str, *, waited: float, ran: float) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.waited = waited
+        self.ran = ran
+
+
+class WorkerTimeout(QueryStopped):
+    title = "query timeout"
+
+
+class WorkerOutOfMemory(QueryStopped):
+    title = "query memory limit"
+
+
+class ServerBusy(QueryStopped):
+    title = "server busy"
+
+
+class WorkerCrashed(QueryStopped):
+    title = "query engine failure"
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A job's answer (``value``, or the ``error`` its handler raised) and its timing."""
+
+    value: Any
+    error: BaseException | None
+    waited: float
+    ran: float
+
+    def result(self) -> Any:
+        """The value, or raise the handler's error."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    pidfd: int
+    sock: socket.socket
+    baseline: int
+    network: bool
+    generation: int
+    started: float = 0.0
+    deadline: float = math.inf
+    cancel: threading.Event | None = None
+    reason: str | None = None
+    grown: int = 0
+    waited: float = 0.0
+    long: bool = field(default=False)
+
+    def kill(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def close(self) -> None:
+        self.kill("retired")
+        self.sock.close()
+        with contextlib.suppress(OSError):
+            os.close(self.pidfd)
+
+
+class QueryPool:
+    """Worker processes answering jobs with ``handle(store, job)`` under :class:`PoolLimits`.
+
+    ``prepare()`` makes the store in each worker. With ``inherit=True`` it returns a store that
+    lives in this process's memory (the workers share it copy-on-write): the zygote is forked
+    here, now, so build the pool while the process is single-threaded, and :meth:`refresh` forks
+    a new zygote after the store changed. Otherwise ``prepare`` opens the store (read-only) in
+    the worker, and :meth:`refresh` only replaces the workers.
+    """
+
+    def __init__(
+        self, prepare: Prepare, handle: Handle, limits: PoolLimits, *, inherit: bool = False
+    ) -> None:
+        self.limits = limits
+        self._prepare, self._handle, self._inherit = prepare, handle, inherit
+        self._lock = threading.Condition()
+        self._spawn_lock = threading.Lock()
+        self._idle: dict[bool, list[_Worker]] = {False: [], True: []}
+        self._busy: set[_Worker] = set()
+        self._alive: dict[bool, int] = {False: 0, True: 0}
+        self._generation = 0
+        self._closed = False
+        self.isolated: bool | None = None  # whether workers got a network namespace of their own
+        self._zygote = Zygote(prepare, handle, limits.query_memory)
+        self._supervisor = threading.Thread(
+            target=self._watch, name="s3graph-query-supervisor", daemon=True
+        )
+        self._supervisor.start()
+
+    # -- running -------------------------------------------------------------------------------
+
+    def run(
+        self,
+        job: Any,
+        *,
+        arrived: float | None = None,
+        network: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> Done:
+        """Answer ``job`` in a worker; blocks. Raises :class:`QueryStopped` when it is stopped.
+
+        ``arrived`` is the :func:`time.monotonic` of the request (default: now): the deadline is
+        that plus the timeout. ``network`` asks for a worker with network (an allowlisted
+        ``SERVICE``); ``cancel``, once set, stops the job.
+        """
+        arrived = time.monotonic() if arrived is None else arrived
+        deadline = arrived + self.limits.timeout
+        worker = self._acquire(network, arrived, deadline)
+        started = time.monotonic()
+        worker.started, worker.deadline, worker.cancel = started, deadline, cancel
+        worker.waited = started - arrived
+        with self._lock:
+            self._busy.add(worker)
+        try:
+            channel.send(worker.sock, job)
+            kind, value = channel.receive(worker.sock)
+        except (EOFError, OSError):
+            ran = time.monotonic() - started
+            self._discard(worker)
+            raise self._stopped(worker, ran) from None
+        ran = time.monotonic() - started
+        self._release(worker)
+        if kind == "error":
+            return Done(None, value, worker.waited, ran)
+        return Done(value, None, worker.waited, ran)
+
+    def _stopped(self, worker: _Worker, ran: float) -> QueryStopped:
+        waited, limits = worker.waited, self.limits
+        timing = f"(waited {waited:.2f} s for a worker, ran {ran:.2f} s)"
+        if worker.reason == "timeout":
+            return WorkerTimeout(
+                f"the query passed its {limits.timeout:g} s {timing}; narrow it (LIMIT, more"
+                " specific patterns) and try again",
+                waited=waited,
+                ran=ran,
+            )
+        if worker.reason == "memory":
+            return WorkerOutOfMemory(
+                f"the query needed more than its {_mib(limits.query_memory)} of memory {timing};"
+                " narrow it (fewer variables joined, LIMIT without ORDER BY) and try again",
+                waited=waited,
+                ran=ran,
+            )
+        if worker.reason == "busy":
+            return ServerBusy(
+                f"{limits.long_queries} long queries are running already, the most at once "
+                f"{timing}; try again shortly",
+                waited=waited,
+                ran=ran,
+            )
+        if worker.reason == "cancelled":
+            return QueryStopped(f"the query was cancelled {timing}", waited=waited, ran=ran)
+        return WorkerCrashed(
+            f"the query engine failed on this query and its worker ended {timing}: it may be too"
+            f" large (memory limit {_mib(limits.query_memory)}) or trip a bug in the engine;"
+            " the server goes on",
+            waited=waited,
+            ran=ran,
+        )
+
+    # -- workers -------------------------------------------------------------------------------
+
+    def _capacity(self, network: bool) -> int:
+        return NETWORK_WORKERS if network else self.limits.workers
+
+    def _acquire(self, network: bool, arrived: float, deadline: float) -> _Worker:
+        with self._lock:
+            while True:
+                if self._closed:
+                    raise RuntimeError("the query pool is closed")
+                idle = self._idle[network]
+                while idle:
+                    worker = idle.pop()
+                    if worker.generation == self._generation:
+                        return worker
+                    self._forget(worker)
+                if self._alive[network] < self._capacity(network):
+                    self._alive[network] += 1
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    waited = time.monotonic() - arrived
+                    raise WorkerTimeout(
+                        f"the query waited its whole {self.limits.timeout:g} s for a worker"
+                        f" (waited {waited:.2f} s, ran 0 s); the server is busy, try again",
+                        waited=waited,
+                        ran=0.0,
+                    )
+                self._lock.wait(left)
+        try:
+            return self._spawn(network)
+        except BaseException:
+            with self._lock:
+                self._alive[network] -= 1
+                self._lock.notify()
+            raise
+
+    def _spawn(self, network: bool) -> _Worker:
+        """A new worker (the caller has counted it in ``_alive``)."""
+        with self._spawn_lock:
+            generation = self._generation
+            pid, sock = self._zygote.spawn(network)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            sock.close()
+            raise
+        worker = _Worker(pid, pidfd, sock, 0, network, generation)
+        try:
+            hello: Hello = channel.receive(sock)
+        except (EOFError, OSError) as exc:
+            worker.close()
+            raise RuntimeError("a query worker died while starting") from exc
+        if hello.error is not None:
+            worker.close()
+            raise hello.error
+        worker.baseline = hello.baseline
+        if not network and self.isolated is None:
+            self.isolated = hello.isolated
+            if not hello.isolated:
+                logger.warning(
+                    "query workers could not get a network namespace of their own;"
+                    " the SERVICE/LOAD guard is the only line"
+                )
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            worker.cancel, worker.deadline, worker.long = None, math.inf, False
+            if worker.generation == self._generation and not self._closed:
+                self._idle[worker.network].append(worker)
+            else:
+                self._forget(worker)
+            self._lock.notify()
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            self._forget(worker)
+            self._lock.notify()
+
+    def _forget(self, worker: _Worker) -> None:
+        """Close ``worker`` and free its place (call with the lock held)."""
+        worker.close()
+        self._alive[worker.network] -= 1
+
+    # -- supervision ---------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(TICK)
+            with self._lock:
+                if self._closed:
+                    return
+                busy = list(self._busy)
+            self._check(busy, time.monotonic())
+
+    def _check(self, busy: list[_Worker], now: float) -> None:
+        limits = self.limits
+        for worker in busy:
+            if worker.reason is not None:
+                continue
+            if now >= worker.deadline:
+                worker.kill("timeout")
+            elif worker.cancel is not None and worker.cancel.is_set():
+                worker.kill("cancelled")
+            else:
+                worker.grown = private_memory(worker.pid) - worker.baseline
+                if worker.grown > limits.query_memory:
+                    worker.kill("memory")
+        running = [w for w in busy if w.reason is None and not w.network]
+        long = [w for w in running if w.long]
+        for worker in sorted(running, key=lambda w: w.started):
+            if not worker.long and now - worker.started >= limits.long_after:
+                if len(long) >= limits.long_queries:
+                    worker.kill("busy")
+                else:
+                    worker.long = True
+                    long.append(worker)
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Serve later queries from the store as it is now (after a write).
+
+        Idle workers are replaced; busy ones finish their query on what they saw and are then
+        replaced. With an inherited store, a new zygote is forked from this process first.
+        """
+        with self._spawn_lock:
+            if self._inherit:
+                old, self._zygote = self._zygote, Zygote(
+                    self._prepare, self._handle, self.limits.query_memory
+                )
+                old.drain()
+            with self._lock:
+                self._generation += 1
+                for network, idle in self._idle.items():
+                    for worker in idle:
+                        worker.close()
+                        self._alive[network] -= 1
+                    idle.clear()
+                self._lock.notify_all()
+
+    def close(self) -> None:
+        """Stop every worker and the zygote; running jobs end with :class:`WorkerCrashed`."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            workers = [*self._busy, *self._idle[False], *self._idle[True]]
+            self._idle = {False: [], True: []}
+            self._lock.notify_all()
+        for worker in workers:
+            worker.kill("closed")
+        with self._spawn_lock:
+            self._zygote.close()
+
+    def __enter__(self) -> QueryPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def counts(self) -> dict[str, int]:
+        """How many workers are alive, busy and idle (for tests and the health page)."""
+        with self._lock:
+            return {
+                "alive": self._alive[False] + self._alive[True],
+                "busy": len(self._busy),
+                "idle": len(self._idle[False]) + len(self._idle[True]),
+            }
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the workers alive now."""
+        with self._lock:
+            return [w.pid for w in (*self._busy, *self._idle[False], *self._idle[True])]
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MiB"
+
+
+#: A pool factory, as the web app and the CLI build one.
+PoolFactory = Callable[[PoolLimits], QueryPool]
