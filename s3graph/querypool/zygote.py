@@ -18,6 +18,7 @@ its workers end with it the same way.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import os
 import select
@@ -111,6 +112,7 @@ def _zygote(
     # What the parent's other threads held stays untouched: freeze it out of the collector, so
     # no inherited object is ever finalised here (it could close a descriptor we reuse).
     gc.freeze()
+    faulthandler.disable()  # an engine crash in a worker is answered, not dumped on stderr
     die_with_parent(parent)
     _close_listeners(keep=control.fileno())
     children: set[int] = set()
