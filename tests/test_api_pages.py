@@ -230,3 +230,28 @@ def test_every_page_query_runs_on_the_corpus(store: Store) -> None:
     for query in (q for q in list_queries() if q.name.startswith("page-")):
         given = {p.name: params[p.name] for p in query.parameters}
         assert run_query(store, query, given, base=BASE).rows, query.name
+
+
+def test_a_page_whose_query_is_stopped_says_so_to_browsers_and_programs(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from s3graph.api import views
+    from s3graph.querypool import WorkerTimeout
+
+    def stopped(*_args: object, **_kwargs: object) -> None:
+        raise WorkerTimeout("the query passed its 10 s", waited=0.5, ran=9.5)
+
+    monkeypatch.setattr(views, "cross", stopped)
+    page = client.get("/cross", headers={"Accept": "text/html"})
+    assert page.status_code == 503
+    assert page.headers["content-type"].startswith("text/html")
+    assert "query timeout" in page.text and "the query passed its 10 s" in page.text
+    assert page.headers["X-S3graph-Waited"] == "0.500"
+    program = client.get("/cross", headers={"Accept": "application/json"})
+    assert program.status_code == 503
+    assert program.json() == {
+        "error": "query timeout",
+        "detail": "the query passed its 10 s",
+        "waited": 0.5,
+        "ran": 9.5,
+    }

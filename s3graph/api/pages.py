@@ -12,6 +12,8 @@ Include this router LAST: its catch-all ``/{path}`` would shadow the routes incl
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.convertors import PathConvertor, register_url_convertor
 
 from s3graph.api import svg, views
+from s3graph.api.errors import stopped_error
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
 from s3graph.api.reader import pooled_reader
 from s3graph.queries import Queryable, list_queries
+from s3graph.querypool import QueryStopped
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -69,7 +73,7 @@ def _state(request: Request) -> tuple[Queryable, str]:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-    _, base = _state(request)
+    base = request.app.state.settings.base
     response = templates.TemplateResponse(
         request, name, {"site": Site(base), **context}, status_code=status
     )
@@ -84,16 +88,36 @@ def not_found(request: Request, iri: str) -> Response:
     return JSONResponse({"error": "not found", "detail": detail}, status_code=404)
 
 
+def stopped_as_page(page: Callable[..., Response]) -> Callable[..., Response]:
+    """``page``, answering a browser with an HTML page when one of its queries is stopped."""
+
+    @functools.wraps(page)
+    def answer(request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return page(request, *args, **kwargs)
+        except QueryStopped as exc:
+            if negotiate(request.headers.get("accept"), [HTML, "application/json"]) != HTML:
+                raise
+            error = stopped_error(exc)
+            response = render(request, "stopped.html", status=error.status, error=error)
+            response.headers.update(error.headers)
+            return response
+
+    return answer
+
+
 # -- fixed pages -------------------------------------------------------------------------------
 
 
 @router.get("/", include_in_schema=False)
+@stopped_as_page
 def home(request: Request) -> Response:
     store, base = _state(request)
     return render(request, "home.html", **views.home(store, base=base))
 
 
 @router.get("/cross", include_in_schema=False)
+@stopped_as_page
 def cross(request: Request) -> Response:
     store, base = _state(request)
     data = views.cross(store, base=base)
@@ -148,6 +172,7 @@ register_url_convertor("anypath", _AnyPath())
 
 
 @router.get("/{path:anypath}", include_in_schema=False)
+@stopped_as_page
 def resource(request: Request, path: str) -> Response:
     store, base = _state(request)
     path, media = split_suffix(path)
