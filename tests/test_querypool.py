@@ -250,3 +250,20 @@ def test_sizes(text: str, size: int) -> None:
 def test_a_bad_size_says_what_was_expected() -> None:
     with pytest.raises(ValueError, match="expected a size like 512M"):
         parse_size("lots")
+
+
+def test_updates_run_on_threads_without_network(tmp_path: Path, listener: Listener) -> None:
+    """The second line behind the LOAD guard: the app's store threads cannot connect."""
+    from s3graph.api.app import create_app
+    from s3graph.api.settings import ApiSettings
+
+    with Store.open(tmp_path / "store") as store:
+        app = create_app(ApiSettings(update_token="t"), store)
+        try:
+            update = app.state.executor.submit(store.update, f"LOAD <{listener.url}>")
+            with pytest.raises(OSError):
+                update.result(timeout=10)
+        finally:
+            app.state.pool.close()
+    time.sleep(0.3)
+    assert listener.connections == 0
