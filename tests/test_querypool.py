@@ -147,6 +147,13 @@ def test_memory_past_the_limit_stops_the_query() -> None:
         p.run(QueryJob(grow))
 
 
+def test_all_queries_together_stay_within_the_total_memory() -> None:
+    grow = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l LIMIT 1"
+    limits = {"query_memory": parse_size("4G"), "total_memory": parse_size("48M")}
+    with pool(timeout=30, **limits) as p, pytest.raises(WorkerOutOfMemory):
+        p.run(QueryJob(grow))
+
+
 def test_long_queries_beyond_the_limit_are_refused() -> None:
     errors: list[BaseException] = []
 

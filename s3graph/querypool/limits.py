@@ -64,6 +64,9 @@ class PoolLimits:
     long_queries: int = -1
     #: Seconds after which a running query counts as long.
     long_after: float = 1.0
+    #: Bytes all running queries together may grow by; past it the largest is stopped.
+    #: Default: half the machine's memory, and never less than ``query_memory``.
+    total_memory: int = -1
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -72,3 +75,6 @@ class PoolLimits:
             object.__setattr__(self, "long_queries", max(1, self.workers - 2))
         if self.long_queries > self.workers:
             raise ValueError("long_queries cannot exceed workers")
+        if self.total_memory < 0:
+            total = max(self.query_memory, machine_memory() // 2)
+            object.__setattr__(self, "total_memory", total)

@@ -6,7 +6,8 @@ blocks until its job is answered or stopped. A supervisor thread looks at the bu
 
 - a worker whose query reached its deadline (counted from the query's arrival, time queued
   included): :class:`WorkerTimeout`;
-- a worker whose private memory grew past the limit: :class:`WorkerOutOfMemory`;
+- a worker whose private memory grew past the limit, or the largest one when all running
+  queries together grew past ``total_memory``: :class:`WorkerOutOfMemory`;
 - a worker whose query just turned long while ``long_queries`` long ones already run:
   :class:`ServerBusy` (see :class:`~s3graph.querypool.limits.PoolLimits`);
 - a worker whose caller gave up (its client went away).
@@ -337,6 +338,12 @@ class QueryPool:
                 worker.grown = private_memory(worker.pid) - worker.baseline
                 if worker.grown > limits.query_memory:
                     worker.kill("memory")
+        growing = sorted((w for w in busy if w.reason is None), key=lambda w: w.grown)
+        total = sum(w.grown for w in growing)
+        while growing and total > limits.total_memory:
+            largest = growing.pop()
+            total -= largest.grown
+            largest.kill("memory")
         running = [w for w in busy if w.reason is None and not w.network]
         long = [w for w in running if w.long]
         for worker in sorted(running, key=lambda w: w.started):
