@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from os import PathLike
+
 
 class S3GraphError(Exception):
     """Base class of the errors the command line reports without a traceback."""
@@ -35,6 +38,47 @@ class StoreError(S3GraphError):
     """The store cannot be opened or written (locked by another process, not a store, ...)."""
 
     exit_code = 3
+
+
+class NoSpaceError(StoreError):
+    """A disk filled up during a write: what was stored before is kept, the write is not.
+
+    The store's writes are transactions, so a full disk undoes the write that hit it; the user
+    needs to know which folder to make room in, not that the store is broken.
+    """
+
+    def __init__(self, folder: str | PathLike[str], detail: str) -> None:
+        self.folder = str(folder)
+        self.detail = detail
+        super().__init__(f"s3graph: no space left on {self.folder} ({detail})")
+
+    def __reduce__(self) -> tuple[type[NoSpaceError], tuple[str, str]]:
+        """Pickled with its fields, so that it crosses from a worker process intact."""
+        return (type(self), (self.folder, self.detail))
+
+
+#: What RocksDB (under pyoxigraph) says of a full disk; its errors carry no ``errno``.
+_NO_SPACE_TEXT = "No space left on device"
+
+
+def is_no_space(exc: BaseException) -> bool:
+    """Whether ``exc`` says a disk (or the user's quota) is full.
+
+    Python's own writes raise :class:`OSError` with ``errno`` ENOSPC or EDQUOT; pyoxigraph hands
+    on RocksDB's status as text only (``IO error: No space left on device: While appending to
+    file: ...``), as an :class:`OSError` without errno or, for some paths, a RuntimeError.
+    """
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, OSError | RuntimeError) and _NO_SPACE_TEXT in str(exc)
+
+
+def no_space_error(folder: str | PathLike[str], exc: BaseException) -> NoSpaceError:
+    """The one-line :class:`NoSpaceError` of a full disk met while writing in ``folder``."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return NoSpaceError(
+        folder, f"free some space and run again; what was stored before is kept: {first}"
+    )
 
 
 class QueryError(S3GraphError):

@@ -1,12 +1,14 @@
 """The command line: a thin front door that only calls the core (parse, mapping, store, queries).
 
 Only this package configures logging. Errors the user can fix (``S3GraphError``) are printed
-as one line with their exit code; anything else is a bug (exit 70).
+as one line with their exit code, a full disk too (exit 3); anything else is a bug (exit 70).
+Output into a pipe that was closed (``s3graph stats | head -1``) ends the run quietly, exit 0.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,10 +20,10 @@ from s3graph import __version__
 from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
 from s3graph.cli.export import export
 from s3graph.cli.serve import serve
-from s3graph.cli.support import Settings
+from s3graph.cli.support import Settings, silence_closed_pipes
 from s3graph.cli.validate import validate
 from s3graph.cli.vocab import vocab
-from s3graph.errors import ReportError, S3GraphError
+from s3graph.errors import ReportError, S3GraphError, is_no_space, no_space_error
 from s3graph.namespaces import DEFAULT_BASE
 
 __all__ = ["EXIT_BUG", "examples_dir", "main"]
@@ -34,7 +36,7 @@ Exit codes:
   0   success
   1   a report breaks a rule of the form (validate, ingest --strict)
   2   bad input or usage: one line "FILE:LINE: expected ..." on stderr
-  3   store problem (locked by another process, not a store, not writable)
+  3   store problem (locked by another process, not a store, not writable, disk full)
   70  internal error, a bug: please report it (traceback with --verbose)
 """
 
@@ -69,13 +71,21 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return result
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except S3GraphError as err:
             click.echo(" ".join(str(err).splitlines()), err=True)
             ctx.exit(err.exit_code)
+        except BrokenPipeError as err:
+            if not silence_closed_pipes():  # a pipe of our own (to a worker): a bug
+                raise _bug(ctx, err) from err
+            ctx.exit(0)  # `s3graph ... | head -1`: the reader has all it wanted
         except OSError as err:
+            if is_no_space(err):
+                raise _no_space(ctx, err) from err
             if err.filename is None:
                 raise _bug(ctx, err) from err
             # A path named on the command line that cannot be read is bad input, not a bug.
@@ -83,7 +93,20 @@ class _Group(click.Group):
             click.echo(str(message), err=True)
             ctx.exit(message.exit_code)
         except Exception as err:
-            raise _bug(ctx, err) from err
+            raise (_no_space(ctx, err) if is_no_space(err) else _bug(ctx, err)) from err
+
+
+def _no_space(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
+    """Exit 3 with one line naming the folder that is full: the file's, else the store's."""
+    filename = getattr(err, "filename", None)
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else None
+    if filename is not None:
+        folder = Path(os.fsdecode(filename)).parent
+    else:
+        folder = settings.store if settings is not None else Path.cwd()
+    error = no_space_error(folder, err)
+    click.echo(str(error), err=True)
+    return click.exceptions.Exit(error.exit_code)
 
 
 def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +28,46 @@ class Settings:
     store: Path
     base: str
     verbose: bool
+
+
+def silence_closed_pipes() -> bool:
+    """Point stdout and stderr at ``/dev/null`` where they are pipes whose reader has gone.
+
+    After ``s3graph stats | head -1`` the rest of the output has nowhere to go; with the
+    descriptors on ``/dev/null`` the writes still buffered (flushed when the interpreter ends)
+    cannot fail again. Returns whether either stream was such a pipe: a ``BrokenPipeError``
+    that did not come from them came from a pipe of s3graph's own.
+    """
+    closed = [fd for fd in _std_descriptors() if _reader_gone(fd)]
+    if closed:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in closed:
+            os.dup2(devnull, fd)
+        os.close(devnull)
+    return bool(closed)
+
+
+def _std_descriptors() -> list[int]:
+    descriptors = []
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            descriptors.append(stream.fileno())
+        except (AttributeError, OSError, ValueError):  # replaced by a test runner, or closed
+            continue
+    return descriptors
+
+
+def _reader_gone(fd: int) -> bool:
+    """Whether ``fd`` is the writing end of a pipe (or socket) nobody reads any more.
+
+    ``poll`` reports an error condition on such an end (Linux, macOS); elsewhere a descriptor
+    that cannot be polled counts as closed, the usual cause of a ``BrokenPipeError``.
+    """
+    if not hasattr(select, "poll"):  # pragma: no cover - Windows
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def open_store(settings: Settings) -> Store:
