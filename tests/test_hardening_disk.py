@@ -8,26 +8,23 @@ more do not. Everywhere: ENOSPC injected where the store writes, in both forms i
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
-import random
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hardening_synth import write_reports
 
 from s3graph.cli import examples_dir, main
 from s3graph.errors import NoSpaceError, StoreError, is_no_space, no_space_error
 from s3graph.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 S3GRAPH = [sys.executable, "-c", "from s3graph.cli import main; main()"]
 MINING = examples_dir() / "mining-industry-2020-h2.txt"
 BATTERIES = examples_dir() / "advanced-materials-for-batteries-2021-h1.txt"
@@ -51,15 +48,6 @@ def _snapshot(store: Path) -> tuple[list[str], int]:
 
 
 # -- for real, on a small tmpfs ----------------------------------------------------------------
-
-
-def _synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_synth", REPO / "bench" / "synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_synth", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -90,12 +78,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_full_disk_is_exit_3_and_leaves_the_store_as_it_was(
     small_disk: Path, tmp_path: Path
 ) -> None:
-    synth = _synth()
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for i in range(60):
-        text = synth.synth_report(i, random.Random(i), distinct=True)
-        (reports / f"synthetic-{i:03d}.txt").write_text(text, encoding="utf-8")
+    reports = write_reports(tmp_path / "reports", 60)
     store = small_disk / "store"
 
     first = _run("--store", str(store), "ingest", str(MINING))

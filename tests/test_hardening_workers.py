@@ -7,9 +7,7 @@ the way ``ps`` finds them, by the parent pid in ``/proc/PID/stat``.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,29 +15,19 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from hardening_synth import write_reports
 
 from s3graph.ingest import PARALLEL_FROM
 from s3graph.process import die_with_parent, parent_death_signal
 
-REPO = Path(__file__).resolve().parents[1]
 #: The command line, as its console script runs it.
 S3GRAPH = [sys.executable, "-c", "from s3graph.cli import main; main()"]
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the parent-death signal and /proc are Linux's"
 )
-
-
-def _synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_synth", REPO / "bench" / "synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_synth", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _stat(pid: int) -> tuple[str, int] | None:
@@ -108,12 +96,8 @@ def _kill_parent_and_check(parent: subprocess.Popen[bytes], workers: list[int]) 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="ingest reads in workers from 2 cores")
 def test_kill_9_of_an_ingest_ends_its_workers(tmp_path: Path, cleanup: list[int]) -> None:
-    synth = _synth()
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for i in range(max(PARALLEL_FROM * 6, 200)):  # several seconds of reading on 2 cores
-        text = synth.synth_report(i, random.Random(i), distinct=True)
-        (reports / f"synthetic-{i:04d}.txt").write_text(text, encoding="utf-8")
+    # Several seconds of reading on 2 cores.
+    reports = write_reports(tmp_path / "reports", max(PARALLEL_FROM * 6, 200))
     command = [*S3GRAPH, "--store", str(tmp_path / "store")]
     ingest = subprocess.Popen(
         [*command, "ingest", str(reports)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
