@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -143,16 +144,36 @@ _STRONG_BEFORE = re.compile(
 )
 _WEAK_BEFORE = re.compile(r"\bpartnership\s+(?:on|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _STRONG_AFTER = re.compile(
-    r"^\s*\(?\s*(?:S3P\b|S3\s+(?:thematic\s+)?partnerships?\b|thematic\s+partnerships?\b)",
+    r"\s*+(?:\(\s*+)?(?:S3P\b|S3\s++(?:thematic\s++)?partnerships?\b|thematic\s++partnerships?\b)",
     re.IGNORECASE,
 )
-_WEAK_AFTER = re.compile(r"^\s*-?\s*partnerships?\b", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;])\s*(?:[-*\u2022]\s*|\d+[.)]\s*)?[\"'(\[]?\s*$")
+_WEAK_AFTER = re.compile(r"\s*+(?:-\s*+)?partnerships?\b", re.IGNORECASE)
+#: How far before a label its context words are looked for ("S3 thematic partnership on the").
+CONTEXT_BEFORE = 64
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\-\u2022])")
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u00b4`"), "'")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\t"), " ")
+
+
+class _SameLengthFold(dict[int, str]):
+    """``str.translate`` table of :func:`_fold_same_length`, filled one character at a time as
+    characters are met (so a text is folded at C speed, each new character worked out once)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        for table in (_DASHES, _QUOTES, _SPACES):
+            if code in table:
+                char = table[code]
+        if not char.isascii():
+            base = unicodedata.normalize("NFKD", char)[:1]
+            char = base if base.isascii() and base else char
+        self[code] = char
+        return char
+
+
+_SAME_LENGTH_FOLD = _SameLengthFold()
 
 
 def _fold_same_length(text: str) -> str:
@@ -161,14 +182,7 @@ def _fold_same_length(text: str) -> str:
     The positions of the folded text are those of the original, so a match can be quoted as
     written.
     """
-    text = text.translate(_DASHES).translate(_QUOTES).translate(_SPACES)
-    out = []
-    for char in text:
-        if not char.isascii():
-            base = unicodedata.normalize("NFKD", char)[:1]
-            char = base if base.isascii() and base else char
-        out.append(char)
-    return "".join(out)
+    return text.translate(_SAME_LENGTH_FOLD)
 
 
 def _is_acronym(token: str) -> bool:
@@ -224,53 +238,95 @@ class _Label:
     mode: _Mode
 
 
+#: The words of a text as the labels' first words are keyed (dotless i read as i).
+_WORD = re.compile(r"[A-Za-z0-9\u0131]+")
+
+
+def _first_word_forms(label: str) -> set[str]:
+    """The lower-case forms the first word of a label can take in a text (singular, plural)."""
+    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", _fold_same_length(label).strip()))
+    words = [t for t in re.findall(r"[A-Za-z0-9]+", core) if t.lower() != "and"]
+    if not words:
+        return set()
+    word = words[0].lower()
+    stem = word[:-3] if word.endswith("ies") else word[:-1] if word.endswith(("y", "s")) else word
+    return {word, word + "s", stem, stem + "s", stem + "y", stem + "ies"}
+
+
 class _Matcher:
-    """The compiled labels of a registry: partnerships to find, other bodies to block."""
+    """The compiled labels of a registry: partnerships to find, other bodies to block.
+
+    Each label is tried only on texts that hold one of the forms of its first word (a set
+    look-up per word of the text), so a text costs one pass whatever the number of labels.
+    """
 
     def __init__(self, registry: Registry) -> None:
+        by_word: dict[str, list[int]] = {}
         labels: list[_Label] = []
         for entry in registry.entries:
             for label in dict.fromkeys(entry.labels):
                 built = _label_pattern(label)
                 if built is not None:
+                    for form in _first_word_forms(label):
+                        by_word.setdefault(form, []).append(len(labels))
                     labels.append(_Label(entry, re.compile(built[0], re.IGNORECASE), built[1]))
         self.labels = tuple(labels)
+        self._by_word = by_word
         blockers = []
+        self._blocker_words: set[str] = set()
         for label in registry.other_labels():
             built = _label_pattern(label)
             if built is not None:
                 blockers.append(built[0])
+                self._blocker_words |= _first_word_forms(label)
         self.blocker = re.compile("|".join(blockers), re.IGNORECASE) if blockers else None
 
     def find(self, text: str) -> list[TextMatch]:
         folded = _fold_same_length(text)
-        blocked = (
-            [(m.start(), m.end()) for m in self.blocker.finditer(folded)] if self.blocker else []
-        )
+        words = {w.lower().replace("\u0131", "i") for w in _WORD.findall(folded)}
+        tried = sorted({i for w in words for i in self._by_word.get(w, ())})
+        if not tried:
+            return []
+        blocked: list[tuple[int, int]] = []
+        if self.blocker is not None and not words.isdisjoint(self._blocker_words):
+            blocked = [(m.start(), m.end()) for m in self.blocker.finditer(folded)]
+        starts = [b0 for b0, _ in blocked]
         found: list[TextMatch] = []
-        for label in self.labels:
+        for label in (self.labels[i] for i in tried):
             for m in label.regex.finditer(folded):
                 start, end = m.start(), m.end()
-                if any(b0 <= start and end <= b1 for b0, b1 in blocked):
+                inside = bisect_right(starts, start) - 1  # blocked spans do not overlap
+                if inside >= 0 and end <= blocked[inside][1]:
                     continue
                 if _accepted(label.mode, folded, start, end):
                     found.append(TextMatch(label.entry, start, end, text[start:end]))
-        # The longest match wins: "Advanced Materials for Batteries" hides "Batteries" in it.
-        kept: list[TextMatch] = []
-        for match in sorted(found, key=lambda t: (t.start - t.end, t.start)):
-            if not any(k.start <= match.start and match.end <= k.end for k in kept):
-                kept.append(match)
-        return sorted(kept, key=lambda t: (t.start, t.partnership.slug))
+        return sorted(_outermost(found), key=lambda t: (t.start, t.partnership.slug))
+
+
+def _outermost(found: list[TextMatch]) -> list[TextMatch]:
+    """The matches not inside another one (the longest wins: "Advanced Materials for
+    Batteries" hides "Batteries" in it; of two equal spans the one found first)."""
+    order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end, i))
+    kept, reach = [], -1
+    for i in order:
+        if found[i].end > reach:
+            kept.append(found[i])
+            reach = found[i].end
+    return kept
 
 
 def _accepted(mode: _Mode, text: str, start: int, end: int) -> bool:
-    """Whether a label found at ``text[start:end]`` is strong enough evidence (see module doc)."""
+    """Whether a label found at ``text[start:end]`` is strong enough evidence (see module doc).
+
+    The words before it are read within :data:`CONTEXT_BEFORE` characters, the words after it
+    from where it ends: no pattern reads the whole text for each label found.
+    """
     if mode is _Mode.ACRONYM:
         return True
-    before, after, words = text[:start], text[end:], text[start:end]
-    if _STRONG_BEFORE.search(before) or _STRONG_AFTER.match(after):
+    window, words = max(0, start - CONTEXT_BEFORE), text[start:end]
+    if _STRONG_BEFORE.search(text, window, start) or _STRONG_AFTER.match(text, end):
         return True
-    weak = bool(_WEAK_BEFORE.search(before) or _WEAK_AFTER.match(after))
+    weak = bool(_WEAK_BEFORE.search(text, window, start) or _WEAK_AFTER.match(text, end))
     capital = words[:1].isupper()
     if mode is _Mode.CONTEXT:
         return weak and capital
@@ -281,7 +337,38 @@ def _accepted(mode: _Mode, text: str, start: int, end: int) -> bool:
     significant = [w for w in re.findall(r"[A-Za-z0-9]+", words) if w.lower() not in _MINOR_WORDS]
     if sum(w[:1].isupper() for w in significant) >= 2:
         return True
-    return not _SENTENCE_START.search(before)
+    return not _at_sentence_start(text, start)
+
+
+_OPENERS = "\"'(["
+_BULLETS = "-*\u2022"
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Whether only white space, an opening quote or bracket and a bullet (``-``, ``*``, ``•``,
+    ``1.``, ``2)``) stand between ``start`` and the text's start or a ``.!?:;``.
+
+    Read backwards from ``start``, each character once.
+    """
+    i = _skip_space_back(text, start)
+    if i > 0 and text[i - 1] in _OPENERS:
+        i = _skip_space_back(text, i - 1)
+    if i > 0 and text[i - 1] in _BULLETS:
+        i = _skip_space_back(text, i - 1)
+    elif i > 1 and text[i - 1] == ")" and text[i - 2].isdecimal():
+        i -= 1
+        while i > 0 and text[i - 1].isdecimal():
+            i -= 1
+        i = _skip_space_back(text, i)
+    elif i > 1 and text[i - 1] == "." and text[i - 2].isdecimal():
+        return True  # "1." ends like a sentence: a "." is before the label either way
+    return i == 0 or text[i - 1] in ".!?:;"
+
+
+def _skip_space_back(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 @lru_cache(maxsize=8)

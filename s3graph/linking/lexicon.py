@@ -12,7 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from s3graph.vocab.names import RegionNames, fold_name, name_variants, osa_distance, similarity
+from s3graph.vocab.names import (
+    NearIndex,
+    RegionNames,
+    fold_name,
+    name_variants,
+    osa_distance,
+    similarity,
+)
 from s3graph.vocab.nuts_index import NutsIndex, NutsRegion
 
 #: A name is a typo of another when at most this many edits apart ...
@@ -53,6 +60,16 @@ class Lexicon:
             for name in merged:
                 self._by_name[fold_name(name)].add(code)
         self._folded = {c: frozenset(fold_name(n) for n in ns) for c, ns in self._names.items()}
+        self._near: NearIndex[tuple[str, int, str]] | None = None
+
+    def _near_index(self) -> NearIndex[tuple[str, int, str]]:
+        """Every (folded) name of every region, for fuzzy look-ups; built on first use."""
+        if self._near is None:
+            self._near = NearIndex(TYPO_MAX_DISTANCE)
+            for code in sorted(self._names):
+                for position, name in enumerate(self._names[code]):
+                    self._near.add(fold_name(name), (code, position, name))
+        return self._near
 
     def names_of(self, code: str) -> tuple[str, ...]:
         """Names of a region (labels first, then English names and aliases)."""
@@ -80,6 +97,29 @@ class Lexicon:
                     hit = Near(code, name, distance, score)
                     if best is None or near_rank(hit) > near_rank(best):
                         best = hit
+        return best
+
+    def nearest_in(
+        self,
+        folded: str,
+        countries: frozenset[str] | None,
+        exclude: frozenset[str] | set[str] = frozenset(),
+    ) -> Near | None:
+        """``nearest(folded, codes)`` over the regions of these countries (all when None) less
+        ``exclude``: the names come from an index, never from a pass over every region."""
+        hits = []
+        for other, (code, position, name), distance in self._near_index().near(folded):
+            if (countries is not None and code[:2] not in countries) or code in exclude:
+                continue
+            if abs(len(other) - len(folded)) > TYPO_MAX_DISTANCE or distance == 0:
+                continue
+            score = 1.0 - distance / max(len(folded), len(other))
+            if score >= TYPO_MIN_SIMILARITY:
+                hits.append((code, position, Near(code, name, distance, score)))
+        best: Near | None = None
+        for _code, _position, hit in sorted(hits, key=lambda h: (h[0], h[1])):
+            if best is None or near_rank(hit) > near_rank(best):
+                best = hit
         return best
 
     def codes_in(self, countries: frozenset[str] | None) -> list[str]:
@@ -193,8 +233,8 @@ def judge_name(
     if hits:
         best = max(hits, key=lambda h: h.score)
         return NameVerdict("typo", best.code, best.name)
-    candidates = [c for c in lex.codes_in(countries) if c not in near_targets]
-    hits = [h for k in keys if (h := lex.nearest(k, candidates)) and h.distance == 1]
+    hits = [h for k in keys if (h := lex.nearest_in(k, countries, near_targets))]
+    hits = [h for h in hits if h.distance == 1]
     if hits:
         best = max(hits, key=lambda h: (h.score, -abs(len(h.code) - 2 - level)))
         return NameVerdict("typo-other", best.code, best.name)

@@ -35,7 +35,7 @@ from s3graph.linking.lexicon import (
     near_rank,
 )
 from s3graph.model import LeadingRegion, RegionMention, Report, ReportingPeriod
-from s3graph.vocab.names import RegionNames, fold_name, name_variants, osa_distance, similarity
+from s3graph.vocab.names import NearIndex, RegionNames, fold_name, name_variants
 from s3graph.vocab.nuts_index import NutsIndex
 
 #: The rules this module reports, as the corpus' ``known_issues`` kinds.
@@ -179,7 +179,7 @@ def _uncoded_findings(mention: RegionMention, lex: Lexicon) -> tuple[list[_Findi
         codes = lex.codes_named(key, scope)
         if codes:
             return [], closest_level(codes, 2)
-    hits = [h for k in keys if (h := lex.nearest(k, lex.codes_in(scope))) and h.distance == 1]
+    hits = [h for k in keys if (h := lex.nearest_in(k, scope)) and h.distance == 1]
     if hits:
         best = max(hits, key=lambda h: h.score)
         detail = f"{mention.name!r} looks like a misspelling of {best.name} ({best.code})"
@@ -226,30 +226,46 @@ def judge_mention(
 # Judging a report
 
 
-def _judge_leading(
-    leading: LeadingRegion, lex: Lexicon, participants: dict[str, tuple[str, str | None]]
-) -> Judgement | None:
-    """A leading region, by name only: resolved, a fuzzy near miss (typo), or nothing.
+class _Participants:
+    """The participating regions of a report by folded name: (name as written, resolved code),
+    and an index of those names for the leading regions' near misses."""
 
-    ``participants`` maps the folded names of the participating regions to (name, resolved code).
-    """
+    def __init__(self) -> None:
+        self.by_key: dict[str, tuple[str, str | None]] = {}
+        self.near = NearIndex[tuple[str, str | None]](TYPO_MAX_DISTANCE)
+
+    def add(self, key: str, name: str, code: str | None) -> None:
+        if key not in self.by_key:
+            self.by_key[key] = (name, code)
+            self.near.add(key, (name, code))
+
+    def nearest(self, key: str) -> Near | None:
+        """The best near miss among the participants' names (first added wins a tie)."""
+        near = [
+            Near(code or "", name, distance, 1.0 - distance / max(len(key), len(other)))
+            for other, (name, code), distance in self.near.near(key)
+            if distance > 0
+        ]
+        near = [n for n in near if n.score >= TYPO_MIN_SIMILARITY]
+        return max(near, key=near_rank) if near else None
+
+
+def _judge_leading(
+    leading: LeadingRegion, lex: Lexicon, participants: _Participants
+) -> Judgement | None:
+    """A leading region, by name only: resolved, a fuzzy near miss (typo), or nothing."""
     key = fold_name(leading.name)
     where = f"line {leading.line}: leading region {leading.name}"
     codes = lex.codes_named(key, None)
-    if key in participants or codes:
-        resolved = participants[key][1] if key in participants else None
+    known = participants.by_key
+    if key in known or codes:
+        resolved = known[key][1] if key in known else None
         groups = {lex.index.equal_territory(c, lex.version)[0] for c in codes}
         if resolved is None and len(groups) == 1:
             resolved = closest_level(codes, 2)
         note = f"is {resolved}" if resolved else "is a region name of several countries"
         return Judgement(None, f"{where} {note}", None, resolved, lex.version, leading.line)
-    near = [
-        Near(code or "", name, osa_distance(key, k), similarity(key, k))
-        for k, (name, code) in participants.items()
-        if 0 < osa_distance(key, k) <= TYPO_MAX_DISTANCE
-        and similarity(key, k) >= TYPO_MIN_SIMILARITY
-    ]
-    hit = max(near, key=near_rank) if near else lex.nearest(key, lex.codes_in(None))
+    hit = participants.nearest(key) or lex.nearest_in(key, None)
     if hit is None:
         return None
     shown = f"{hit.name} ({hit.code})" if hit.code else hit.name
@@ -267,11 +283,11 @@ def judge_report(report: Report, index: NutsIndex, names: RegionNames) -> list[J
     label = period.label if period else "an unknown period"
     lex = lexicon(index, names, version)
     out: list[Judgement] = []
-    participants: dict[str, tuple[str, str | None]] = {}
+    participants = _Participants()
     for n, mention in enumerate(report.participating_regions, start=1):
         judged = _judge_in(mention, lex, label)
         out.extend(replace(j, member=("participating", n)) for j in judged)
-        participants.setdefault(fold_name(mention.name), (mention.name, judged[0].resolved_code))
+        participants.add(fold_name(mention.name), mention.name, judged[0].resolved_code)
     for n, leading in enumerate(report.leading_regions, start=1):
         verdict = _judge_leading(leading, lex, participants)
         if verdict is not None:

@@ -210,6 +210,19 @@ BOILERPLATE_PREFIXES: tuple[str, ...] = tuple(
 )
 
 
+#: The first folded word of every label and every line of the form's own text: a line starting
+#: with another word is neither, and need not be folded and compared (reports can be long).
+FORM_FIRST_WORDS: frozenset[str] = frozenset(
+    text.split(" ", 1)[0]
+    for text in (
+        *BOILERPLATE,
+        *BOILERPLATE_PREFIXES,
+        *(fold(q.label) for q in QUESTIONS),
+        *(fold(q.prefix) for q in QUESTIONS if q.prefix),
+    )
+)
+
+
 def is_boilerplate(folded_line: str) -> bool:
     """True for the form's headings, instructions and help lines (never data)."""
     return folded_line in BOILERPLATE or folded_line.startswith(BOILERPLATE_PREFIXES)

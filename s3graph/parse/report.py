@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from s3graph.errors import ReportError
@@ -22,18 +23,31 @@ from s3graph.parse.form import MANDATORY_LABELS, QUESTIONS, Kind
 from s3graph.parse.regions import looks_like_region_line, parse_region_line, split_leading_regions
 from s3graph.parse.sections import Block, Sections, split_sections
 from s3graph.parse.tables import MatrixRow, Row, read_matrix, read_rows
-from s3graph.parse.text import Line, decode, source_of, split_lines, squash
+from s3graph.parse.text import (
+    MAX_REPORT_BYTES,
+    Line,
+    decode,
+    refuse_oversized,
+    source_of,
+    split_lines,
+    squash,
+)
 
 WORKING_AREA_COLUMNS = ("Working area", "Region in charge", "Involved regions", "Other actors")
 EVENT_COLUMNS = ("Event", "Date", "Place", "Any other information")
 GOALS = range(1, 18)
+#: White space at either end of a line (a run is tried once, from its first character).
+_LINE_EDGE_SPACE = re.compile(r"^[^\S\n]++|(?<![^\S\n])[^\S\n]++$", re.MULTILINE)
+_SPACE_RUN = re.compile(r" {2,}")
+_PARAGRAPH_BREAK = re.compile(r"\n\n++")
 
 
 def parse_file(path: Path) -> Report:
     """Read and parse one report file; a file that is not a readable report raises ReportError."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # never more than the limit (and a byte to notice it)
+            data = handle.read(MAX_REPORT_BYTES + 1)
     except IsADirectoryError:
         raise ReportError(name, 0, "a report file, not a directory") from None
     except OSError as err:
@@ -43,6 +57,7 @@ def parse_file(path: Path) -> Report:
 
 def parse_text(text: str, source: SourceFile) -> Report:
     """Parse the text of a report; ``source`` names it in errors and provenance."""
+    refuse_oversized(source.name, text)
     lines = split_lines(text)
     sections = split_sections(lines)
     _check_is_report(sections, lines, source.name)
@@ -120,13 +135,13 @@ def _answer(blocks: dict[str, Block], key: str) -> Answer:
 
 
 def _paragraphs(lines: tuple[Line, ...]) -> str | None:
-    paragraphs: list[list[str]] = [[]]
-    for ln in lines:
-        if not ln.blank:
-            paragraphs[-1].append(squash(ln.text.replace("\t", " ")))
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    return "\n\n".join("\n".join(p) for p in paragraphs if p) or None
+    """Each line squashed, paragraphs (runs of non-blank lines) separated by one empty line.
+
+    Done on the joined text at once: an answer may hold a million lines.
+    """
+    text = "\n".join(ln.text for ln in lines).replace("\t", " ")
+    text = _SPACE_RUN.sub(" ", _LINE_EDGE_SPACE.sub("", text)).strip("\n")
+    return "\n\n".join(p for p in _PARAGRAPH_BREAK.split(text) if p) or None
 
 
 def _first_line(block: Block) -> Line | None:

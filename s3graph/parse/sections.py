@@ -7,9 +7,11 @@ later step mistakes them for data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
-from s3graph.parse.form import QUESTIONS, Question, fold, is_boilerplate
+from s3graph.parse.form import FORM_FIRST_WORDS, QUESTIONS, Question, fold, is_boilerplate
 from s3graph.parse.text import Line
 
 
@@ -20,11 +22,8 @@ class Block:
     question: Question
     label_line: int
     lines: tuple[Line, ...]
-
-    @property
-    def content(self) -> list[Line]:
-        """The non-blank lines of the answer."""
-        return [ln for ln in self.lines if not ln.blank]
+    #: The non-blank lines of the answer (kept, not recomputed: answers may be long).
+    content: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,28 +34,55 @@ class Sections:
     last_line: int
 
 
-def _label_positions(folded: list[str]) -> list[tuple[int, Question]]:
-    """Indexes of the label lines, questions taken in form order (a missing one is skipped)."""
+#: A line that may be a label or the form's own text: its first word (after "*" markers) is one
+#: that starts one of them, or holds a "*" or a non-ASCII letter (then fold() decides). Matched
+#: line by line at C speed, so that a long answer is not folded line by line.
+_FORM_START = re.compile(
+    r"[\s*]*+(?:(?:"
+    + "|".join(re.escape(w) for w in sorted(FORM_FIRST_WORDS, key=len, reverse=True))
+    + r")(?![^\s*])|[^\s*]*+\*|[!-)+-~]*+[^\x00-\x7f])",
+    re.IGNORECASE,
+)
+
+
+def _label_positions(folded: dict[int, str]) -> list[tuple[int, Question]]:
+    """Indexes of the label lines, questions taken in form order (a missing one is skipped).
+
+    ``folded`` holds the folded text of the lines that may be labels, by index, in order.
+    """
     found: list[tuple[int, Question]] = []
+    candidates = list(folded)
     start = 0
     for question in QUESTIONS:
-        for i in range(start, len(folded)):
-            if question.matches(folded[i]):
-                found.append((i, question))
-                start = i + 1
+        for k in range(start, len(candidates)):
+            if question.matches(folded[candidates[k]]):
+                found.append((candidates[k], question))
+                start = k + 1
                 break
     return found
 
 
+def _without(lines: list[Line], start: int, end: int, dropped: list[int]) -> tuple[Line, ...]:
+    """``lines[start:end]`` less the lines at the (sorted) indexes ``dropped``."""
+    kept: list[Line] = []
+    for i in dropped[bisect_left(dropped, start) : bisect_left(dropped, end)]:
+        kept.extend(lines[start:i])
+        start = i + 1
+    kept.extend(lines[start:end])
+    return tuple(kept)
+
+
 def split_sections(lines: list[Line]) -> Sections:
-    folded = [fold(ln.text) for ln in lines]
-    form_text = [is_boilerplate(f) for f in folded]
+    starts = map(_FORM_START.match, [ln.text for ln in lines])
+    folded = {i: fold(lines[i].text) for i, start in enumerate(starts) if start}
+    form_text = [i for i, f in folded.items() if is_boilerplate(f)]
     positions = _label_positions(folded)
     blocks: dict[str, Block] = {}
     for k, (i, question) in enumerate(positions):
         end = positions[k + 1][0] if k + 1 < len(positions) else len(lines)
-        body = tuple(lines[j] for j in range(i + 1, end) if not form_text[j])
-        blocks[question.key] = Block(question, lines[i].no, body)
+        body = _without(lines, i + 1, end, form_text)
+        content = [ln for ln in body if ln.text]  # lines are right-stripped: "" is blank
+        blocks[question.key] = Block(question, lines[i].no, body, content)
     first = positions[0][0] if positions else len(lines)
-    preamble = tuple(lines[j] for j in range(first) if not lines[j].blank and not form_text[j])
+    preamble = tuple(ln for ln in _without(lines, 0, first, form_text) if ln.text)
     return Sections(blocks, preamble, lines[-1].no if lines else 0)

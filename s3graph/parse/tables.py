@@ -1,4 +1,8 @@
-"""The form's tables: numbered rows of tab-separated cells, and the SDG radio matrix."""
+"""The form's tables: numbered rows of tab-separated cells, and the SDG radio matrix.
+
+No pattern here can backtrack over a cell: white space is taken possessively, and the radio
+buttons (``<input ...>``) are found by a scan that reads each character once.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ from s3graph.model import SDG_RATINGS, ParseWarning
 from s3graph.parse.form import fold
 from s3graph.parse.text import Line, squash
 
-_ROW = re.compile(r"^\s*(\d{1,3})\s*(?:\t(.*))?$")
-_GOAL = re.compile(r"^\s*Goal\s+(\d{1,2})\s*[.:)]?\s*(.*)$", re.IGNORECASE)
-_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>|^\s*\[?\s*[xX✓✔]\s*\]?\s*$")
-_RADIO = re.compile(r"<input\b[^>]*>|^\s*\[\s*\]\s*$")
+_ROW_NUMBER = re.compile(r"\s*+(\d{1,3})(?!\d)(\s*+)")
+_GOAL = re.compile(r"\s*+Goal\s++(\d{1,2})\s*+[.:)]?\s*+(.*)", re.IGNORECASE)
+_INPUT = re.compile(r"<input\b")
+_CHECKED_WORD = re.compile(r"\bchecked\b")
+_TICK = re.compile(r"\s*+(?:\[\s*+)?[xX✓✔]\s*+(?:\]\s*+)?")
+_BOX = re.compile(r"\s*+\[\s*+\]\s*+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,60 @@ class MatrixRow:
     title: str
     checked: tuple[str, ...]
     line: int
+
+
+def _row(text: str) -> tuple[int, str | None] | None:
+    """``3\tA\tB`` -> (3, "A\tB"): the row number and its cells (the run of white space after
+    the number ends at its last tab); None when the line is not a numbered row."""
+    match = _ROW_NUMBER.match(text)
+    if match is None:
+        return None
+    space, end = match.group(2), match.end()
+    if "\t" in space:
+        return int(match.group(1)), text[match.start(2) + space.rindex("\t") + 1 :]
+    return (int(match.group(1)), None) if end == len(text) else None
+
+
+def _inputs(text: str) -> list[tuple[int, int]]:
+    """The spans of the ``<input ...>`` tags, left to right, each ending at the first ``>``."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (found := _INPUT.search(text, pos)) is not None:
+        end = text.find(">", found.end())
+        if end < 0:
+            break  # no ">" left: no tag can close
+        spans.append((found.start(), end + 1))
+        pos = end + 1
+    return spans
+
+
+def _is_checked(cell: str) -> bool:
+    """A checked radio (``<input checked ...>``) or a ticked box (``[x]``, ``✓``)."""
+    if _TICK.fullmatch(cell):
+        return True
+    # A tag that says "checked" before its ">"; tags may nest "<input" (the first one counts).
+    pos = 0
+    while (found := _INPUT.search(cell, pos)) is not None:
+        end = cell.find(">", found.end())
+        if end < 0:
+            return False
+        if _CHECKED_WORD.search(cell, found.end(), end):
+            return True
+        pos = end + 1
+    return False
+
+
+def _radios(text: str) -> tuple[list[str], str]:
+    """The radio buttons of a cell without tabs, and the text left once they are taken out."""
+    if _BOX.fullmatch(text):
+        return [text], ""
+    spans = _inputs(text)
+    kept, pos = [], 0
+    for start, end in spans:
+        kept.append(text[pos:start])
+        pos = end
+    kept.append(text[pos:])
+    return [text[a:b] for a, b in spans], "".join(kept)
 
 
 def _cell(text: str) -> str | None:
@@ -58,13 +118,14 @@ def read_rows(
     for line in lines:
         if line.blank or _is_header(line, columns):
             continue
-        match = _ROW.match(line.text)
-        if not match:
+        row = _row(line.text)
+        if row is None:
             warnings.append(
                 ParseWarning(line.no, f"text in the {what} table is not a row", line.text.strip())
             )
             continue
-        cells = [_cell(c) for c in (match.group(2) or "").split("\t")]
+        number, rest = row
+        cells = [_cell(c) for c in (rest or "").split("\t")]
         if len(cells) > len(columns):
             extra = [c for c in cells[len(columns) :] if c]
             if extra:
@@ -76,7 +137,7 @@ def read_rows(
             cells = cells[: len(columns)]
         cells += [None] * (len(columns) - len(cells))
         if any(cells):
-            rows.append(Row(int(match.group(1)), tuple(cells), line.no))
+            rows.append(Row(number, tuple(cells), line.no))
     return rows
 
 
@@ -106,11 +167,11 @@ def read_matrix(lines: list[Line], warnings: list[ParseWarning]) -> list[MatrixR
         parts = match.group(2).split("\t")
         title, cells = squash(parts[0]), parts[1:]
         if not cells:  # exports that lost the tabs still keep the inputs in order
-            cells = _RADIO.findall(match.group(2))
-            title = squash(_RADIO.sub("", match.group(2)))
+            cells, left = _radios(match.group(2))
+            title = squash(left)
         cells = [c for c in cells if c.strip()] if len(cells) > len(columns) else cells
         checked = tuple(
-            columns[i] for i, cell in enumerate(cells[: len(columns)]) if _CHECKED.search(cell)
+            columns[i] for i, cell in enumerate(cells[: len(columns)]) if _is_checked(cell)
         )
         rows.append(MatrixRow(int(match.group(1)), title, checked, line.no))
     return rows

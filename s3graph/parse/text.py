@@ -3,25 +3,43 @@
 Decoding and the export's typographic noise (BOM, CRLF, form feeds, non-breaking spaces, Markdown
 bold markers, trailing white space) are dealt with here once, so that the rest of the parser only
 sees text. Line numbers always refer to the file as the user sees it in an editor.
+
+Everything here works on the whole text at once (C-speed string methods, patterns that never
+backtrack), and a run of blank lines becomes one blank ``Line``: a report padded with millions of
+empty lines costs what its words cost. Reports over :data:`MAX_REPORT_BYTES` are refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from itertools import compress, count, repeat
+from typing import NamedTuple
 
 from s3graph.errors import ReportError
 from s3graph.model import SourceFile
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\f\v"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009"), " ")
+_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\f\v"
+_SPACE_CHARS = "\u00a0\u2007\u202f\u2002\u2003\u2009"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_SPACES = dict.fromkeys(map(ord, _SPACE_CHARS), " ")
+# The same as patterns, for whole texts (str.translate is slow on non-ASCII text).
+_INVISIBLE_RUN = re.compile(f"[{_INVISIBLE_CHARS}]+")
+_ODD_SPACE = re.compile(f"[{_SPACE_CHARS}]")
 _BOLD = re.compile(r"\*\*")
+#: White space ending a line (a run is tried once, from its first character, and never backtracks).
+_TRAILING_SPACE = re.compile(r"(?<![^\S\n])[^\S\n]++$", re.MULTILINE)
+_SPACE_RUN = re.compile(r" {2,}")
+
+#: Refused above this size: a real report is 30-60 KB, so 10 MB is no report but bounds the work.
+MAX_REPORT_BYTES = 10 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A line of the report: its 1-based number and its cleaned text (tabs kept)."""
+class Line(NamedTuple):
+    """A line of the report: its 1-based number and its cleaned text (tabs kept).
+
+    A named tuple: a report may have a million lines, and this is the cheapest immutable record.
+    """
 
     no: int
     text: str
@@ -36,7 +54,8 @@ def source_of(name: str, data: bytes) -> SourceFile:
 
 
 def decode(name: str, data: bytes) -> str:
-    """Decode a report's bytes as UTF-8, refusing empty and binary files with a located error."""
+    """Decode a report's bytes as UTF-8, refusing empty, oversized and binary files (located)."""
+    refuse_oversized(name, data)
     if not data.strip():
         raise ReportError(
             name, 1, "a Monitoring Progress Report (EU Survey text export)", "an empty file"
@@ -53,6 +72,21 @@ def decode(name: str, data: bytes) -> str:
         raise ReportError(name, line, "UTF-8 text", f"the byte 0x{bad}") from None
 
 
+def refuse_oversized(name: str, data: bytes | str) -> None:
+    """Refuse more than :data:`MAX_REPORT_BYTES`, naming the line where the limit is crossed."""
+    if len(data) <= MAX_REPORT_BYTES:
+        return
+    newline: str | bytes = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, MAX_REPORT_BYTES) + 1  # type: ignore[arg-type]
+    limit = MAX_REPORT_BYTES // (1024 * 1024)
+    raise ReportError(
+        name,
+        line,
+        f"a report of at most {limit} MB (a real report is 30-60 KB)",
+        f"a file of more than {limit} MB",
+    )
+
+
 def clean_line(text: str) -> str:
     """Remove what the export adds around the words: invisible characters, odd spaces, bold."""
     text = text.translate(_INVISIBLE).translate(_SPACES)
@@ -60,11 +94,29 @@ def clean_line(text: str) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Number the lines (LF, CRLF or CR endings) and clean each one."""
+    """Number the lines (LF, CRLF or CR endings) and clean each one (as :func:`clean_line`).
+
+    A run of blank lines is kept as one blank line, numbered as the last of the run: blank lines
+    only ever separate paragraphs, and the last line's number still says where the file ends.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [Line(no, clean_line(raw)) for no, raw in enumerate(text.split("\n"), start=1)]
+    text = _BOLD.sub("", _ODD_SPACE.sub(" ", _INVISIBLE_RUN.sub("", text)))
+    raws = _TRAILING_SPACE.sub("", text).split("\n")
+    numbers = list(compress(count(1), raws))  # of the non-empty lines (C-speed, no loop here)
+    made = map(tuple.__new__, repeat(Line), zip(numbers, filter(None, raws), strict=True))
+    lines: list[Line] = []
+    previous = 0
+    for no, line in zip(numbers, made, strict=True):
+        if no > previous + 1:
+            lines.append(Line(no - 1, ""))
+        lines.append(line)
+        previous = no
+    if len(raws) > previous:
+        lines.append(Line(len(raws), ""))
+    return lines
 
 
 def squash(text: str) -> str:
     """Trim and collapse runs of spaces (not the tabs that separate table cells)."""
-    return re.sub(r" {2,}", " ", text.strip())
+    text = text.strip()
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text

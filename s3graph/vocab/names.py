@@ -15,6 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+from rapidfuzz.distance import OSA
 
 #: Letters NFKD does not decompose into a base letter plus accent.
 _LETTERS = str.maketrans(
@@ -83,27 +87,91 @@ def osa_distance(a: str, b: str) -> int:
     """Damerau-Levenshtein distance, optimal string alignment variant.
 
     Insertions, deletions, substitutions and transpositions of adjacent characters cost 1
-    (``Cenrto`` -> ``Centro`` is 1).
+    (``Cenrto`` -> ``Centro`` is 1). Computed by rapidfuzz (bit-parallel, in C++).
     """
-    if a == b:
-        return 0
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    return int(OSA.distance(a, b))
 
 
 def similarity(a: str, b: str) -> float:
     """``1 - osa_distance / longer length``: 1.0 for equal strings, 0.0 for nothing in common."""
     longest = max(len(a), len(b))
     return 1.0 if longest == 0 else 1.0 - osa_distance(a, b) / longest
+
+
+#: Names longer than this are never compared letter by letter: no region name is that long, and
+#: a longer "name" is text that happens to sit where a name should.
+MAX_FUZZY_LENGTH = 120
+
+T = TypeVar("T")
+
+
+class NearIndex(Generic[T]):
+    """Names indexed so that those within ``max_edits`` (OSA) of a query are found without
+    comparing the query with every name.
+
+    Each name is cut into ``2 * max_edits + 1`` pieces. An edit touches at most two pieces (a
+    transposition may straddle two), so a name within ``max_edits`` of the query keeps one piece
+    intact, found in the query at most ``max_edits`` places from where it sits in the name. A
+    query looks up those few (length, piece number, text) keys, and the distance is computed on
+    the handful of names they give. Names longer than :data:`MAX_FUZZY_LENGTH` are not indexed.
+    """
+
+    def __init__(self, max_edits: int = 2) -> None:
+        self.max_edits = max_edits
+        self._pieces = 2 * max_edits + 1
+        self._names: list[tuple[str, T]] = []
+        self._by_piece: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+        self._lengths: set[int] = set()
+
+    def add(self, name: str, payload: T) -> None:
+        if len(name) > MAX_FUZZY_LENGTH:
+            return
+        entry = len(self._names)
+        self._names.append((name, payload))
+        self._lengths.add(len(name))
+        for piece, (start, end) in enumerate(self._bounds(len(name))):
+            self._by_piece[(len(name), piece, name[start:end])].append(entry)
+
+    def _bounds(self, length: int) -> list[tuple[int, int]]:
+        cuts = [length * k // self._pieces for k in range(self._pieces + 1)]
+        return list(pairwise(cuts))
+
+    def near(self, query: str) -> list[tuple[str, T, int]]:
+        """(name, payload, distance) of the names within ``max_edits`` of the query, in the
+        order they were added (the query itself included, at distance 0)."""
+        n, k = len(query), self.max_edits
+        if n > MAX_FUZZY_LENGTH + k:
+            return []
+        entries: set[int] = set()
+        for length in range(max(0, n - k), n + k + 1):
+            if length not in self._lengths:
+                continue
+            shifts = _shifts(n - length, k)
+            for piece, (start, end) in enumerate(self._bounds(length)):
+                for at in (start + shift for shift in shifts):
+                    if at >= 0 and at + end - start <= n:
+                        key = (length, piece, query[at : at + end - start])
+                        entries.update(self._by_piece.get(key, ()))
+        found = []
+        for entry in sorted(entries):
+            name, payload = self._names[entry]
+            distance = int(OSA.distance(query, name, score_cutoff=k))
+            if distance <= k:
+                found.append((name, payload, distance))
+        return found
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _shifts(difference: int, max_edits: int) -> range:
+    """Where an intact piece of a name may sit in the query, relative to its place in the name.
+
+    With ``difference = len(query) - len(name)``, insertions minus deletions before the piece
+    lie between ``min(0, difference)`` and ``max(0, difference)`` widened by the edits to spare.
+    """
+    spare = (max_edits - abs(difference)) // 2
+    return range(min(0, difference) - spare, max(0, difference) + spare + 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,12 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # Words around a name that say "this is a partnership" but are not part of the name.
-_LEADING = re.compile(r"^(?:the )?(?:s3p |s3 (?:thematic )?partnership (?:on |for )?)?")
+# Matched at a position (``match(text, pos)``) and within the last few characters (``search``
+# with ``pos`` near ``endpos``): stripping them one after the other never copies the text.
+_LEADING = re.compile(r"(?:the )?(?:s3p |s3 (?:thematic )?partnership (?:on |for )?)?")
 _TRAILING = re.compile(r"(?: s3)?(?: thematic)?(?: partnership| s3p)$")
+_TRAILING_SPAN = len(" s3 thematic partnership")
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def name_key(name: str) -> str:
@@ -46,14 +50,16 @@ def name_key(name: str) -> str:
     ``"S3P Batteries"``, ``"the Batteries partnership"`` and ``"batteries"`` share one key; so do
     ``"AI & HMI"`` and ``"ai and hmi"``, ``"3D-printing"`` and ``"3D printing"``.
     """
-    words = re.sub(r"['`]", "", ascii_fold(name))
-    words = " ".join(re.findall(r"[a-z0-9]+", words))
-    core = words
+    words = " ".join(_WORDS.findall(ascii_fold(name).replace("'", "").replace("`", "")))
+    start, end = 0, len(words)
     while True:  # "the S3P Batteries partnership" -> "batteries"
-        stripped = _TRAILING.sub("", _LEADING.sub("", core, count=1), count=1).strip()
-        if stripped == core or not stripped:
-            return core
-        core = stripped
+        lead = _LEADING.match(words, start, end)
+        after = lead.end() if lead else start
+        trail = _TRAILING.search(words, max(after, end - _TRAILING_SPAN), end)
+        before = trail.start() if trail else end
+        if (after, before) == (start, end) or after >= before:
+            return words[start:end]
+        start, end = after, before
 
 
 def _singular_key(key: str) -> str:
