@@ -177,6 +177,28 @@ def test_long_queries_beyond_the_limit_are_refused() -> None:
     assert any(isinstance(e, ServerBusy) for e in errors)
 
 
+def _stopped(p: QueryPool, job: QueryJob) -> None:
+    with pytest.raises(WorkerTimeout):
+        p.run(job)
+
+
+def test_a_job_behind_slow_queries_gets_a_spare_worker() -> None:
+    with pool(timeout=3, workers=2, long_queries=2) as p:
+        threads = [
+            threading.Thread(target=lambda: _stopped(p, QueryJob(PRODUCT))) for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.1)
+        started = time.monotonic()
+        done = p.run(QueryJob("ASK { ?s ?p ?o }"))
+        assert time.monotonic() - started < 0.6
+        assert done.waited < 0.5
+        for thread in threads:
+            thread.join()
+        assert p.counts()["alive"] <= 2  # the spare retired once nobody waited
+
+
 def test_refresh_serves_what_the_store_holds_now() -> None:
     store = memory_store()
     limits = PoolLimits(timeout=5)

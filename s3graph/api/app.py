@@ -26,7 +26,7 @@ from s3graph import __version__
 from s3graph.api import dumps, sparql, update
 from s3graph.api.arrival import Arrival
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
-from s3graph.api.execute import handle_job
+from s3graph.api.execute import handle_job, warm_up
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import PoolLimits, QueryPool
 from s3graph.querypool.isolation import leave_network
@@ -89,14 +89,12 @@ def query_pool(settings: ApiSettings, store: Store) -> QueryPool:
         timeout=settings.query_timeout,
         query_memory=settings.query_memory,
         workers=settings.workers,
-        long_queries=settings.long_queries
-        if settings.long_queries >= 0
-        else max(1, settings.workers - 2),
+        long_queries=settings.long_queries,
     )
     if store.in_memory:
-        return QueryPool(lambda: store, handle_job, limits, inherit=True)
+        return QueryPool(lambda: store, handle_job, limits, inherit=True, warm=warm_up)
     opener = functools.partial(Store.open, store.path, read_only=True)
-    return QueryPool(opener, handle_job, limits)
+    return QueryPool(opener, handle_job, limits, warm=warm_up)
 
 
 def _offline() -> None:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.store import QueryDataset, Store, Term
 
-__all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of"]
+__all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of", "warm_up"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_RESULTS = "application/sparql-results+json"
@@ -163,3 +163,13 @@ def _json_term(term: Any) -> str:
         f'{{"type":"triple","value":{{"subject":{subject},"predicate":{predicate},'
         f'"object":{object_}}}}}'
     )
+
+
+def warm_up() -> None:
+    """Run each kind of job once on an empty store: what loads lazily is loaded (in the zygote)."""
+    from pathlib import Path
+
+    empty = Store(ox.Store(), Path("warm-up"), read_only=True, in_memory=True)
+    offers = {"solutions": [JSON_RESULTS], "boolean": [JSON_RESULTS], "graph": list(RDF_TYPES)}
+    for text in ("ASK { ?s ?p ?o }", "SELECT * { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"):
+        handle_job(empty, QueryJob(text, accept=None, offers=offers))

@@ -29,7 +29,7 @@ class ApiSettings:
     service_allow: frozenset[str] = field(default_factory=frozenset)
     #: Query worker processes (see :class:`s3graph.querypool.PoolLimits`).
     workers: int = field(default_factory=default_workers)
-    #: Long queries (running over a second) at once; -1: ``workers - 2``, at least 1.
+    #: Long queries (a second of CPU or more) at once; -1: one per core.
     long_queries: int = -1
     #: Base of the data IRIs (the resources the pages serve, VoID, the service description).
     base: str = DEFAULT_BASE

@@ -46,13 +46,13 @@ from s3graph.cli.support import Settings
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Query worker processes; default one per core plus two.",
+    help="Query worker processes; default four per core plus two.",
 )
 @click.option(
     "--long-queries",
     type=click.IntRange(min=1),
     default=None,
-    help="Queries running over a second at once (one more is refused); default workers - 2.",
+    help="Queries past a second of CPU at once (one more is refused); default one per core.",
 )
 @click.option(
     "--max-rows",

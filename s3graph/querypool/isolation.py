@@ -7,7 +7,9 @@
 - :func:`cap_address_space`: ``RLIMIT_AS`` a margin above what the worker maps now, the hard
   backstop of the memory limit (an allocation past it fails, and the engine aborts the worker).
 - :func:`private_memory`: how much of a worker's memory is its own (anonymous resident pages),
-  read by the pool's supervisor to stop a query at its memory limit before the backstop.
+  read by the pool's supervisor to stop a query at its memory limit before the backstop;
+  :func:`cpu_time`: how much CPU it used, which tells a long query from one that only waited
+  for a core.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import ctypes.util
 import os
 import resource
 
-__all__ = ["cap_address_space", "leave_network", "mapped_memory", "private_memory"]
+__all__ = ["cap_address_space", "cpu_time", "leave_network", "mapped_memory", "private_memory"]
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -81,6 +85,16 @@ def private_memory(pid: int | str = "self") -> int:
 def mapped_memory(pid: int | str = "self") -> int:
     """Bytes of address space mapped by process ``pid`` (``VmSize``)."""
     return _status(pid, "VmSize")
+
+
+def cpu_time(pid: int | str = "self") -> float:
+    """Seconds of CPU process ``pid`` has used (user and system; 0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            fields = file.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def cap_address_space(extra: int) -> None:

@@ -8,11 +8,14 @@ blocks until its job is answered or stopped. A supervisor thread looks at the bu
   included): :class:`WorkerTimeout`;
 - a worker whose private memory grew past the limit, or the largest one when all running
   queries together grew past ``total_memory``: :class:`WorkerOutOfMemory`;
-- a worker whose query just turned long while ``long_queries`` long ones already run:
+- a worker whose query just turned long (a second of CPU) while ``long_queries`` long ones
+  already run:
   :class:`ServerBusy` (see :class:`~s3graph.querypool.limits.PoolLimits`);
 - a worker whose caller gave up (its client went away).
 
-A killed worker frees its core at once; its place is taken by a fresh fork. A worker that dies
+A query running past ``spare_after`` has its worker's niceness raised (10, and 19 once long), so
+new queries and the server itself get the cores first. A killed worker frees its core at once;
+its place is taken by a fresh fork. A worker that dies
 by itself (an engine crash) is :class:`WorkerCrashed`, and the next query is served all the same.
 """
 
@@ -26,12 +29,13 @@ import signal
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from s3graph.querypool import channel
-from s3graph.querypool.isolation import private_memory
+from s3graph.querypool.isolation import cpu_time, private_memory
 from s3graph.querypool.limits import PoolLimits
 from s3graph.querypool.zygote import Handle, Hello, Prepare, Zygote
 
@@ -51,6 +55,11 @@ logger = logging.getLogger(__name__)
 TICK = 0.05
 #: Workers kept for queries that need the network (an allowlisted SERVICE), at most.
 NETWORK_WORKERS = 2
+#: The niceness of a worker whose query ran past ``spare_after`` (slow), and past a second of
+#: CPU (long): a new query, at 0, gets the cores first, so short queries stay quick beside slow
+#: ones, and the server's own threads are never starved by queries.
+SLOW_NICE = 10
+LONG_NICE = 19
 
 
 class QueryStopped(Exception):
@@ -99,6 +108,15 @@ class Done:
 
 
 @dataclass(eq=False)
+class _Waiter:
+    """A job waiting for a worker: it is handed one, or leave to fork one."""
+
+    worker: _Worker | None = None
+    may_spawn: bool = False
+    event: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(eq=False)
 class _Worker:
     pid: int
     pidfd: int
@@ -107,12 +125,24 @@ class _Worker:
     network: bool
     generation: int
     started: float = 0.0
+    cpu_started: float = 0.0
     deadline: float = math.inf
     cancel: threading.Event | None = None
     reason: str | None = None
     grown: int = 0
     waited: float = 0.0
     long: bool = field(default=False)
+    nice: int = 0
+
+    def renice(self, nice: int) -> None:
+        """Set the worker's niceness (raising it needs no privilege; lowering it may)."""
+        if nice == self.nice:
+            return
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
+        except OSError:
+            return
+        self.nice = nice
 
     def kill(self, reason: str) -> None:
         if self.reason is None:
@@ -130,7 +160,8 @@ class _Worker:
 class QueryPool:
     """Worker processes answering jobs with ``handle(store, job)`` under :class:`PoolLimits`.
 
-    ``prepare()`` makes the store in each worker. With ``inherit=True`` it returns a store that
+    ``prepare()`` makes the store in each worker; ``warm()`` runs once in the zygote (see
+    :class:`~s3graph.querypool.zygote.Zygote`). With ``inherit=True`` it returns a store that
     lives in this process's memory (the workers share it copy-on-write): the zygote is forked
     here, now, so build the pool while the process is single-threaded, and :meth:`refresh` forks
     a new zygote after the store changed. Otherwise ``prepare`` opens the store (read-only) in
@@ -138,23 +169,33 @@ class QueryPool:
     """
 
     def __init__(
-        self, prepare: Prepare, handle: Handle, limits: PoolLimits, *, inherit: bool = False
+        self,
+        prepare: Prepare,
+        handle: Handle,
+        limits: PoolLimits,
+        *,
+        inherit: bool = False,
+        warm: Callable[[], object] | None = None,
     ) -> None:
         self.limits = limits
-        self._prepare, self._handle, self._inherit = prepare, handle, inherit
+        self._prepare, self._handle, self._inherit, self._warm = prepare, handle, inherit, warm
         self._lock = threading.Condition()
         self._spawn_lock = threading.Lock()
         self._idle: dict[bool, list[_Worker]] = {False: [], True: []}
+        self._queue: dict[bool, deque[_Waiter]] = {False: deque(), True: deque()}
         self._busy: set[_Worker] = set()
         self._alive: dict[bool, int] = {False: 0, True: 0}
         self._generation = 0
         self._closed = False
         self.isolated: bool | None = None  # whether workers got a network namespace of their own
-        self._zygote = Zygote(prepare, handle, limits.query_memory)
+        self._zygote = self._fork_zygote()
         self._supervisor = threading.Thread(
             target=self._watch, name="s3graph-query-supervisor", daemon=True
         )
         self._supervisor.start()
+
+    def _fork_zygote(self) -> Zygote:
+        return Zygote(self._prepare, self._handle, self.limits.query_memory, self._warm)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -177,6 +218,7 @@ class QueryPool:
         worker = self._acquire(network, arrived, deadline)
         started = time.monotonic()
         worker.started, worker.deadline, worker.cancel = started, deadline, cancel
+        worker.cpu_started = cpu_time(worker.pid)
         worker.waited = started - arrived
         with self._lock:
             self._busy.add(worker)
@@ -233,21 +275,24 @@ class QueryPool:
         return NETWORK_WORKERS if network else self.limits.workers
 
     def _acquire(self, network: bool, arrived: float, deadline: float) -> _Worker:
+        """A worker for a new job: an idle one, a new one, or the next one freed (first come,
+        first served), by ``deadline``."""
         with self._lock:
-            while True:
-                if self._closed:
-                    raise RuntimeError("the query pool is closed")
-                idle = self._idle[network]
-                while idle:
-                    worker = idle.pop()
-                    if worker.generation == self._generation:
-                        return worker
-                    self._forget(worker)
-                if self._alive[network] < self._capacity(network):
-                    self._alive[network] += 1
-                    break
-                left = deadline - time.monotonic()
-                if left <= 0:
+            if self._closed:
+                raise RuntimeError("the query pool is closed")
+            waiter = _Waiter()
+            queue = self._queue[network]
+            if not queue:
+                self._offer(waiter, network)
+            if waiter.worker is None and not waiter.may_spawn:
+                queue.append(waiter)
+        if waiter.worker is None and not waiter.may_spawn:
+            waiter.event.wait(max(0.0, deadline - time.monotonic()))
+            with self._lock:
+                if waiter.worker is None and not waiter.may_spawn:
+                    if self._closed:
+                        raise RuntimeError("the query pool is closed")
+                    queue.remove(waiter)
                     waited = time.monotonic() - arrived
                     raise WorkerTimeout(
                         f"the query waited its whole {self.limits.timeout:g} s for a worker"
@@ -255,14 +300,39 @@ class QueryPool:
                         waited=waited,
                         ran=0.0,
                     )
-                self._lock.wait(left)
+        if waiter.worker is not None:
+            return waiter.worker
         try:
             return self._spawn(network)
         except BaseException:
             with self._lock:
                 self._alive[network] -= 1
-                self._lock.notify()
+                self._serve_queue(network)
             raise
+
+    def _offer(self, waiter: _Waiter, network: bool) -> None:
+        """Give ``waiter`` an idle worker, or leave to fork one if there is room (lock held)."""
+        idle = self._idle[network]
+        while idle:
+            worker = idle.pop()
+            if worker.generation == self._generation:
+                waiter.worker = worker
+                return
+            self._forget(worker, serve=False)
+        if self._alive[network] < self._capacity(network):
+            self._alive[network] += 1
+            waiter.may_spawn = True
+
+    def _serve_queue(self, network: bool) -> None:
+        """Hand what is free to the waiters, oldest first (lock held)."""
+        queue = self._queue[network]
+        while queue:
+            waiter = queue[0]
+            self._offer(waiter, network)
+            if waiter.worker is None and not waiter.may_spawn:
+                return
+            queue.popleft()
+            waiter.event.set()
 
     def _spawn(self, network: bool) -> _Worker:
         """A new worker (the caller has counted it in ``_alive``)."""
@@ -294,25 +364,32 @@ class QueryPool:
         return worker
 
     def _release(self, worker: _Worker) -> None:
+        worker.renice(0)  # back to a normal priority for the next query, if allowed
         with self._lock:
             self._busy.discard(worker)
             worker.cancel, worker.deadline, worker.long = None, math.inf, False
-            if worker.generation == self._generation and not self._closed:
-                self._idle[worker.network].append(worker)
-            else:
+            if worker.nice != 0:  # not allowed: a low-priority worker would slow a short query
                 self._forget(worker)
-            self._lock.notify()
+                return
+            spare = self._alive[worker.network] > self._capacity(worker.network)
+            current = worker.generation == self._generation and not self._closed
+            if current and (self._queue[worker.network] or not spare):
+                self._idle[worker.network].append(worker)
+                self._serve_queue(worker.network)
+            else:
+                self._forget(worker)  # a spare with nobody waiting retires
 
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
             self._busy.discard(worker)
             self._forget(worker)
-            self._lock.notify()
 
-    def _forget(self, worker: _Worker) -> None:
-        """Close ``worker`` and free its place (call with the lock held)."""
+    def _forget(self, worker: _Worker, *, serve: bool = True) -> None:
+        """Close ``worker`` and free its place, for the next waiter (call with the lock held)."""
         worker.close()
         self._alive[worker.network] -= 1
+        if serve and not self._closed:
+            self._serve_queue(worker.network)
 
     # -- supervision ---------------------------------------------------------------------------
 
@@ -323,7 +400,20 @@ class QueryPool:
                 if self._closed:
                     return
                 busy = list(self._busy)
+                self._grant_spare(busy, time.monotonic())
             self._check(busy, time.monotonic())
+
+    def _grant_spare(self, busy: list[_Worker], now: float) -> None:
+        """Spare workers for the waiters when every busy worker is slow (lock held)."""
+        queue, limits = self._queue[False], self.limits
+        slow = [w for w in busy if not w.network and now - w.started >= limits.spare_after]
+        if not queue or len(slow) < self._alive[False]:
+            return
+        while queue and self._alive[False] < limits.spare_factor * limits.workers:
+            waiter = queue.popleft()
+            self._alive[False] += 1
+            waiter.may_spawn = True
+            waiter.event.set()
 
     def _check(self, busy: list[_Worker], now: float) -> None:
         limits = self.limits
@@ -347,11 +437,16 @@ class QueryPool:
         running = [w for w in busy if w.reason is None and not w.network]
         long = [w for w in running if w.long]
         for worker in sorted(running, key=lambda w: w.started):
-            if not worker.long and now - worker.started >= limits.long_after:
+            if now - worker.started >= limits.spare_after and not worker.long:
+                worker.renice(SLOW_NICE)
+            if worker.long or now - worker.started < limits.long_after:
+                continue  # CPU time never runs ahead of the clock: no need to read it yet
+            if cpu_time(worker.pid) - worker.cpu_started >= limits.long_after:
                 if len(long) >= limits.long_queries:
                     worker.kill("busy")
                 else:
                     worker.long = True
+                    worker.renice(LONG_NICE)
                     long.append(worker)
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -364,18 +459,14 @@ class QueryPool:
         """
         with self._spawn_lock:
             if self._inherit:
-                old, self._zygote = self._zygote, Zygote(
-                    self._prepare, self._handle, self.limits.query_memory
-                )
-                old.drain()
+                retired, self._zygote = self._zygote, self._fork_zygote()
+                retired.drain()
             with self._lock:
                 self._generation += 1
-                for network, idle in self._idle.items():
-                    for worker in idle:
-                        worker.close()
-                        self._alive[network] -= 1
-                    idle.clear()
-                self._lock.notify_all()
+                for idle in self._idle.values():
+                    stale, idle[:] = list(idle), []
+                    for worker in stale:
+                        self._forget(worker)
 
     def close(self) -> None:
         """Stop every worker and the zygote; running jobs end with :class:`WorkerCrashed`."""
@@ -385,7 +476,9 @@ class QueryPool:
             self._closed = True
             workers = [*self._busy, *self._idle[False], *self._idle[True]]
             self._idle = {False: [], True: []}
-            self._lock.notify_all()
+            waiting = [*self._queue[False], *self._queue[True]]
+        for waiter in waiting:
+            waiter.event.set()  # they find nothing, and say they waited in vain
         for worker in workers:
             worker.kill("closed")
         with self._spawn_lock:

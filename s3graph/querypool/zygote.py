@@ -58,8 +58,19 @@ class Hello:
 class Zygote:
     """The pool's handle on the zygote process."""
 
-    def __init__(self, prepare: Prepare, handle: Handle, query_memory: int) -> None:
-        """Fork the zygote now: call this while the process is single-threaded."""
+    def __init__(
+        self,
+        prepare: Prepare,
+        handle: Handle,
+        query_memory: int,
+        warm: Callable[[], object] | None = None,
+    ) -> None:
+        """Fork the zygote now: call this while the process is single-threaded.
+
+        ``warm()`` runs once in the zygote before it forks anything: what it loads or
+        initialises lazily (modules, the engine's tables) every worker then has from the start
+        (a worker's first query took 45-115 ms without it, 1 ms with it).
+        """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         parent = os.getpid()
         pid = os.fork()
@@ -67,6 +78,8 @@ class Zygote:
             code = 0
             try:
                 ours.close()
+                if warm is not None:
+                    warm()
                 _zygote(theirs, parent, prepare, handle, query_memory)
             except BaseException:
                 code = 70
