@@ -160,11 +160,24 @@ def test_shipped_queries_pass_the_depth_check() -> None:
     from pathlib import Path
 
     from s3graph.api.guard import DEPTH_LIMIT, check_depth
-    from s3graph.sparql_lex import scan
+    from s3graph.sparql_lex import nesting_depth, scan
 
     shipped = sorted(Path(__file__).resolve().parents[1].joinpath("queries").rglob("*.rq"))
     assert shipped
     for path in shipped:
         text = path.read_text(encoding="utf-8")
-        assert check_depth(text) <= DEPTH_LIMIT // 4, path  # the deepest nests 11 now
+        check_depth(text)
+        assert nesting_depth(text) <= DEPTH_LIMIT // 4, path  # the deepest nests 11 now
         assert not scan(text)[0].error, path
+
+
+def test_the_depth_check_skips_the_scan_only_when_the_brackets_cannot_nest_too_deep() -> None:
+    from s3graph.api.guard import QueryTooDeep, check_depth
+
+    few = "SELECT * WHERE { ?s ?p ?o FILTER(?o > (1 + (2))) }"
+    assert check_depth(few, limit=4) >= 3
+    many_but_flat = "SELECT * WHERE { " + " ".join(["FILTER(true)"] * 20) + " }"
+    assert check_depth(many_but_flat, limit=4) <= 4  # scanned: 21 brackets, depth 2
+    escaped = "SELECT * WHERE " + "\\u007B" * 3 + "{ ?s ?p ?o }" + "}" * 3
+    with pytest.raises(QueryTooDeep):  # the decoded reading nests 4 deep
+        check_depth(escaped, limit=3)

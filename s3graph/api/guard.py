@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from s3graph.sparql_lex import (
     Scan,
@@ -56,9 +57,22 @@ class QueryTooDeep(ValueError):
         self.limit = limit
 
 
+_depth = lru_cache(maxsize=256)(nesting_depth)
+
+
 def check_depth(text: str, limit: int = DEPTH_LIMIT) -> int:
-    """Raise :class:`QueryTooDeep` when ``text`` nests deeper than ``limit``; else the depth."""
-    depth = nesting_depth(text)
+    """Raise :class:`QueryTooDeep` when ``text`` nests deeper than ``limit``; else the depth.
+
+    A text with no escape (which could spell a bracket) and at most ``limit`` opening brackets
+    cannot nest deeper: it is let through without a scan (a bound, not the depth, is returned).
+    Other texts are scanned once; the depths of the last texts seen are kept (the same queries
+    come again and again from pages and dashboards).
+    """
+    if "\\" not in text:
+        opening = text.count("{") + text.count("(") + text.count("[")
+        if opening <= limit:
+            return opening
+    depth = _depth(text)
     if depth > limit:
         raise QueryTooDeep(depth, limit)
     return depth

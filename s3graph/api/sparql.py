@@ -24,7 +24,7 @@ from s3graph.api.arrival import arrival
 from s3graph.api.describe import service_description, void_description
 from s3graph.api.errors import ApiError, stopped_error, timing_headers
 from s3graph.api.execute import NotAcceptable, QueryJob, QueryOutcome
-from s3graph.api.guard import ForbiddenRemote, check_remote
+from s3graph.api.guard import ForbiddenRemote, QueryTooDeep, check_depth, check_remote
 from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
@@ -91,6 +91,10 @@ async def sparql(request: Request) -> Response:
                 request, service_description(endpoint_url(request), updates=updates)
             )
         raise ApiError(400, "no query", "give the query as query=... or in the body")
+    try:
+        check_depth(operation.text)
+    except QueryTooDeep as exc:
+        raise ApiError(400, "query too deep", str(exc)) from exc
     network = False
     if may_hold(operation.text, "SERVICE"):
         try:

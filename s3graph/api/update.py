@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
 from s3graph.api.errors import ApiError
-from s3graph.api.guard import ForbiddenRemote, check_remote
+from s3graph.api.guard import ForbiddenRemote, QueryTooDeep, check_depth, check_remote
 from s3graph.api.negotiation import RDF_TYPES
 from s3graph.api.protocol import media_type, read_operation
 from s3graph.api.settings import ApiSettings
@@ -81,6 +81,10 @@ async def update(request: Request) -> Response:
         for iri in (*dataset.default_graphs, *dataset.named_graphs):
             _check_iri(iri)
         text = with_using(text, dataset.default_graphs, dataset.named_graphs)
+    try:
+        check_depth(text)
+    except QueryTooDeep as exc:
+        raise ApiError(400, "update too deep", str(exc)) from exc
     try:
         check_remote(text, "LOAD", settings.service_allow)
         check_remote(text, "SERVICE", settings.service_allow)
