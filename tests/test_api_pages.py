@@ -245,7 +245,7 @@ def test_a_page_whose_query_is_stopped_says_so_to_browsers_and_programs(
     page = client.get("/cross", headers={"Accept": "text/html"})
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")
-    assert "query timeout" in page.text and "the query passed its 10 s" in page.text
+    assert "query timeout" in page.text and "The query passed its 10 s." in page.text
     assert page.headers["X-S3graph-Waited"] == "0.500"
     program = client.get("/cross", headers={"Accept": "application/json"})
     assert program.status_code == 503
