@@ -110,17 +110,21 @@ class Shapes:
         return self.mining[:at] + text + "\n" + self.mining[at:]
 
     def region_line(self, unit: str, size: int) -> str:
-        return self._after(HELP_LINE, "Lapland (FI) " + _repeat(_line(unit), size) + " FI1D7")
+        return self._after(HELP_LINE, "Lapland (FI) " + _repeat(_line(unit), size) + " x")
 
-    def names(self, unit: str, size: int) -> str:
+    def names(self, unit: str, size: int, misspelt: str = "") -> str:
         """Numbered names, half as participating regions, half as leading regions."""
         name = _line(unit).strip() or "x"
         count = max(1, size // 2 // (len(name) + 20))
-        leading = "\n".join(f"{name} {k}" for k in range(count))
+        leading = "\n".join(f"{name}{misspelt} {k}" for k in range(count))
         participating = "\n".join(f"{name} {k} (FI) FI1D7" for k in range(count))
         return self._after(HELP_LINE, participating).replace(
             "North Karelia Finland and Lapland, Finland", leading
         )
+
+    def near_names(self, unit: str, size: int) -> str:
+        """As :meth:`names`, each leading name one letter off its participating region."""
+        return self.names(unit, size, misspelt="x")
 
     def leading(self, unit: str, size: int) -> str:
         return self._after(LEADING, "Lapland " + _repeat(_line(unit), size) + " x")
@@ -152,7 +156,7 @@ SLOW_BEFORE: dict[str, str] = {
 }
 #: Each shape with a unit that made linking slow before.
 SLOW_LINKING: dict[str, str] = {
-    "names": "Highlands and Islands",  # fuzzy matching of leading against every participant
+    "near_names": "Highlands and Islands",  # each leading name against every participant
     "leading": "Qwzx00001, ",  # edit distance against every NUTS name
     "prose": "Chemicals partnership, ",  # the text before each label read again
     "table_row": "S3P Batteries and Chemicals partnership ",  # the same, in a table cell
