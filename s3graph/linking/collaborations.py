@@ -21,6 +21,9 @@ matches ``transport``). A match inside the name of a body that is not a partners
 Clean Hydrogen Alliance``, ``Smart Grids Task Force``) or of a platform is dropped, and the
 report's own partnership is never listed.
 
+The context words before a label are read within 64 characters of it (:data:`CONTEXT_BEFORE`),
+so that a text holding a label thousands of times is read a bounded number of times per label.
+
 Source lines: a table row knows its line, and the parser records the line of every line of an
 answer's text (``Answer.text_lines``), so the evidence always points at the line to read.
 """
