@@ -92,6 +92,7 @@ def serve(
 
     from s3graph.api.app import create_app
     from s3graph.api.settings import ApiSettings
+    from s3graph.process import limit_malloc_arenas
     from s3graph.querypool.limits import default_workers
     from s3graph.store import Store
 
@@ -115,6 +116,7 @@ def serve(
         base=settings.base,
         dumps=folder,
     )
+    limit_malloc_arenas(2)  # many waiting threads, flat memory (see the function)
     read_only = api_settings.update_token is None
     if read_only and memory:
         opened = Store.in_memory_copy(settings.store)
