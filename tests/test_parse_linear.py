@@ -278,7 +278,12 @@ try:
 except ReportError as err:
     outcome = str(err)[:200]
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The peak of this process since it started (VmHWM): ru_maxrss would also count the test
+# runner's memory, copied at fork before the exec.
+status = Path("/proc/self/status")
+lines = status.read_text().splitlines() if status.exists() else []
+hwm = [int(line.split()[1]) for line in lines if line.startswith("VmHWM:")]
+peak = (hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 print(json.dumps({"seconds": seconds, "peak_mb": peak, "outcome": outcome}))
 """
 
