@@ -615,7 +615,9 @@ QUADRATIC = {
     "names-38kb": _many_names,
     "leading-regions-20kb": _long_leading,
 }
-CLI_LIMIT = 2.0  # seconds of CPU beyond the clean report's
+#: Seconds of CPU beyond the clean report's. Validation gets more: SHACL costs about 3 ms per
+#: finding, and 20 KB of leading names are 740 findings (linear: the quadratic matching took 52 s).
+CLI_LIMIT = {"parse": 2.0, "validate": 5.0}
 CLI_KILL = 30.0
 
 
@@ -664,7 +666,8 @@ def test_quadratic_inputs_are_read_in_time(
 
     assert status in (0, 1, 2), f"{command} exited {status} (70 is a bug, <0 a signal)"
     extra = cpu - cli_baseline[command]
-    assert extra < CLI_LIMIT, f"{command} took {extra:.2f} s of CPU beyond a clean report's"
+    limit = CLI_LIMIT[command]
+    assert extra < limit, f"{command} took {extra:.2f} s of CPU beyond a clean report's"
 
 
 def test_no_connection_reached_the_listener(listener: Listener) -> None:
