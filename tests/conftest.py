@@ -51,6 +51,17 @@ def shared_missing_reason() -> str:
     )
 
 
+def find_shared_part(name: str) -> tuple[Path | None, str]:
+    """``<shared>/<name>`` when it is there, else None and the reason a test that needs it skips."""
+    shared = find_shared_dir()
+    if shared is None:
+        return None, shared_missing_reason()
+    part = shared / name
+    if not part.exists():
+        return None, f"{part} not found; set S3GRAPH_SHARED to a shared folder that has it"
+    return part, ""
+
+
 @dataclass(frozen=True)
 class CorpusCase:
     """One report of the corpus with its hand-checked expected parse."""

@@ -26,6 +26,9 @@ from s3graph.model import (
 
 SMALL_SHA256 = "0123456789abcdef" * 4
 
+#: The folder the mining report was read from: the graph names the file, never this path.
+MINING_FOLDER = "uploads/partner-reports/"
+
 
 def small_report() -> Report:
     """An invented report touching every part of the mapping once or twice."""
@@ -142,7 +145,7 @@ def mining_report() -> Report:
     )
     return Report(
         source=SourceFile(
-            name="/work/shared/corpus/mining-industry-2020-h1.txt",
+            name=MINING_FOLDER + "mining-industry-2020-h1.txt",
             sha256="c54a35a0c4351a66ec8b5dab10b0c6dfe9f4c34b4de637a0acee0e4a66279c2a",
             size=15421,
         ),

@@ -9,7 +9,13 @@ import pyoxigraph
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from reports_fixture import mining_report, small_report, without_partnership, without_period
+from reports_fixture import (
+    MINING_FOLDER,
+    mining_report,
+    small_report,
+    without_partnership,
+    without_period,
+)
 
 from s3graph import namespaces as ns
 from s3graph.errors import ReportError
@@ -398,7 +404,7 @@ def test_period_and_file_provenance() -> None:
     assert str(graph.value(source, URIRef("http://purl.org/dc/terms/title"))) == (
         "mining-industry-2020-h1.txt"
     )
-    assert not any("/work/" in str(o) for o in graph.objects())
+    assert not any(MINING_FOLDER in str(o) for o in graph.objects())
 
 
 @pytest.mark.parametrize("webpage", ["s3platform.jrc.ec.europa.eu/sport", "see the platform"])
@@ -419,7 +425,7 @@ def test_report_without_partnership_is_refused_with_its_line() -> None:
         to_graph(report, ingested_at=INGESTED)
     assert caught.value.line == 28  # the question, since the answer is missing
     assert "name of the partnership" in str(caught.value)
-    assert str(caught.value).startswith("/work/shared/corpus/mining-industry-2020-h1.txt:28:")
+    assert str(caught.value).startswith(f"{MINING_FOLDER}mining-industry-2020-h1.txt:28:")
 
 
 def test_partnership_slug_does_not_replace_the_partnership_name() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import find_shared_part
 from fastapi.testclient import TestClient
 from rdflib import RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
@@ -20,7 +21,8 @@ from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
 from s3graph.store import Store
 
-SUITE = Path("/work/shared/w3c-sparql-protocol")
+FOUND, MISSING_REASON = find_shared_part("w3c-sparql-protocol")
+SUITE = FOUND or Path("w3c-sparql-protocol")
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -28,7 +30,7 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 TOKEN = "w3c"
 
-pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="W3C protocol suite not present")
+pytestmark = pytest.mark.skipif(FOUND is None, reason=f"W3C protocol suite: {MISSING_REASON}")
 
 
 def _manifest() -> Graph:
@@ -36,7 +38,7 @@ def _manifest() -> Graph:
 
 
 def _cases() -> list[Any]:
-    if not SUITE.is_dir():
+    if FOUND is None:
         return []
     graph = _manifest()
     (entries,) = graph.objects(None, MF.entries)
