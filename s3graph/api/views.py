@@ -14,21 +14,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from s3graph.namespaces import PREFIXES
 from s3graph.queries import NamedQuery, Queryable, load_query, plain, run_query
+from s3graph.rdf.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD
+from s3graph.rdf.namespaces import S3G as S3G  # the pages key their templates by class IRI
 from s3graph.store import Term
 
 Row = dict[str, Any]
 
-_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-S3G = "https://w3id.org/s3graph/def#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABELS = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "https://schema.org/name",
-    "http://purl.org/dc/terms/title",
-)
+_XSD_INTEGER = XSD.iri("integer")
+RDF_TYPE = RDF.iri("type")
+LABELS = (SKOS.iri("prefLabel"), RDFS.iri("label"), SCHEMA.iri("name"), DCTERMS.iri("title"))
 
 
 @cache

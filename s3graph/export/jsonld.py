@@ -19,10 +19,12 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from s3graph.rdf.namespaces import RDF, XSD
+
 __all__ = ["JsonLdWriter", "context_document", "write_jsonld"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = RDF.iri("type")
+_XSD_STRING = XSD.iri("string")
 
 Node = dict[str, Any]
 

@@ -18,10 +18,11 @@ import pyoxigraph as ox
 
 from s3graph.export.files import open_output, output_path
 from s3graph.export.jsonld import JsonLdWriter
+from s3graph.rdf.namespaces import RDF
 
 __all__ = ["BASE_PREFIX", "Statistics", "Syntax", "write_view"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_TYPE = RDF.iri("type")
 
 #: JSON-LD prefix of the data IRIs (the ``--base``).
 BASE_PREFIX = "s3graph"

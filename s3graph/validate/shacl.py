@@ -16,14 +16,13 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from s3graph.namespaces import RDF, RDFS, S3G
 from s3graph.parse.form import QUESTION_BY_KEY
+from s3graph.rdf.namespaces import RDF, RDFS, S3G, SH
 from s3graph.resources import resource_dir
 from s3graph.validate.problems import Problem
 
-SH = "http://www.w3.org/ns/shacl#"
-_SH_RESULT = URIRef(SH + "result")
-_SH = {name: URIRef(SH + name) for name in (
+_SH_RESULT = SH.result
+_SH = {name: SH[name] for name in (
     "focusNode", "resultPath", "value", "resultSeverity", "sourceShape", "resultMessage",
 )}  # fmt: skip
 
@@ -78,13 +77,13 @@ def _stored_report(report: URIRef, found: list[tuple[Problem, Node]], results: G
     name = URIRef(f"{report}/validation")
     graph = Graph(identifier=name)
     graph.add((report, S3G.validationReport, name))
-    graph.add((name, RDF.type, URIRef(SH + "ValidationReport")))
+    graph.add((name, RDF.type, SH.ValidationReport))
     conforms = not any(p.severity == "Violation" for p, _ in found)
-    graph.add((name, URIRef(SH + "conforms"), Literal(conforms)))
+    graph.add((name, SH.conforms, Literal(conforms)))
     for k, (problem, result) in enumerate(found, start=1):
         node = URIRef(f"{name}/result/{k}")
         graph.add((name, _SH_RESULT, node))
-        graph.add((node, RDF.type, URIRef(SH + "ValidationResult")))
+        graph.add((node, RDF.type, SH.ValidationResult))
         for field, predicate in _SH.items():
             obj = results.value(result, predicate)
             if field != "resultMessage" and obj is not None and not isinstance(obj, BNode):

@@ -23,17 +23,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from s3graph.slug import SLUG_PATTERN, ascii_fold, slugify
+from s3graph.folding import ascii_fold, collapse_space, fold_words
+from s3graph.slug import SLUG_PATTERN, slugify
 
-#: The ontology namespace (kept as a string: the registry does not need rdflib terms).
-S3G_NS = "https://w3id.org/s3graph/def#"
 #: Where registry partnerships live (the default data base of ``docs/architecture.md``).
 PARTNERSHIP_BASE = "https://w3id.org/s3graph/partnership/"
 #: The packaged registry file.
 REGISTRY_FILE = "partnerships.ttl"
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # Words around a name that say "this is a partnership" but are not part of the name.
 # Matched at a position (``match(text, pos)``) and within the last few characters (``search``
@@ -41,7 +38,6 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LEADING = re.compile(r"(?:the )?(?:s3p |s3 (?:thematic )?partnership (?:on |for )?)?")
 _TRAILING = re.compile(r"(?: s3)?(?: thematic)?(?: partnership| s3p)$")
 _TRAILING_SPAN = len(" s3 thematic partnership")
-_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def name_key(name: str) -> str:
@@ -50,7 +46,7 @@ def name_key(name: str) -> str:
     ``"S3P Batteries"``, ``"the Batteries partnership"`` and ``"batteries"`` share one key; so do
     ``"AI & HMI"`` and ``"ai and hmi"``, ``"3D-printing"`` and ``"3D printing"``.
     """
-    words = " ".join(_WORDS.findall(ascii_fold(name).replace("'", "").replace("`", "")))
+    words = " ".join(fold_words(name))
     start, end = 0, len(words)
     while True:  # "the S3P Batteries partnership" -> "batteries"
         lead = _LEADING.match(words, start, end)
@@ -173,7 +169,10 @@ class Registry:
 
         Raises :class:`ValueError` naming the file and the resource when an entry is malformed.
         """
-        from rdflib import Graph, URIRef  # imported here: only loading needs rdflib
+        # imported here: only loading needs rdflib
+        from rdflib import Graph, URIRef
+
+        from s3graph.rdf.namespaces import RDF, S3G, SKOS
 
         graph = Graph()
         if path is None:
@@ -185,10 +184,10 @@ class Registry:
             graph.parse(str(path), format="turtle")
 
         def labels(subject: URIRef, prop: str) -> list[str]:
-            return sorted(str(o) for o in graph.objects(subject, URIRef(_SKOS + prop)))
+            return sorted(str(o) for o in graph.objects(subject, SKOS[prop]))
 
         def instances(cls_name: str) -> Iterator[URIRef]:
-            found = graph.subjects(URIRef(_RDF_TYPE), URIRef(S3G_NS + cls_name))
+            found = graph.subjects(RDF.type, S3G[cls_name])
             yield from sorted((s for s in found if isinstance(s, URIRef)), key=str)
 
         def pref_label(subject: URIRef) -> str:
@@ -199,7 +198,7 @@ class Registry:
 
         platforms = []
         for concept in graph.subjects(
-            URIRef(_SKOS + "inScheme"), URIRef(S3G_NS + "PlatformScheme")
+            SKOS.inScheme, S3G.PlatformScheme
         ):
             if isinstance(concept, URIRef):
                 platforms.append(
@@ -213,7 +212,7 @@ class Registry:
             if not iri.startswith(PARTNERSHIP_BASE):
                 raise ValueError(f"{where}: <{iri}> is not under {PARTNERSHIP_BASE}")
             name = pref_label(subject)
-            found_platforms = [str(o) for o in graph.objects(subject, URIRef(S3G_NS + "platform"))]
+            found_platforms = [str(o) for o in graph.objects(subject, S3G.platform)]
             if len(found_platforms) > 1 or not set(found_platforms) <= platform_iris:
                 raise ValueError(f"{where}: <{iri}> has an unknown or second s3g:platform")
             entries.append(
@@ -274,7 +273,7 @@ class Registry:
         Its slug is the name folded by :func:`slugify`, its IRI under :data:`PARTNERSHIP_BASE`,
         its platform unknown. Raises :class:`ValueError` for a name without any letter or digit.
         """
-        cleaned = " ".join(name.split())
+        cleaned = collapse_space(name)
         if not re.search(r"[a-z0-9]", ascii_fold(cleaned)):
             raise ValueError(f"cannot make a partnership slug from {name!r}")
         slug = slugify(cleaned)
