@@ -4,46 +4,5 @@ Kept so the mapping, vocabularies and command line need not change their imports
 code imports :mod:`s3graph.rdf.namespaces`.
 """
 
-from s3graph.rdf.namespaces import (
-    DCAT,
-    DCTERMS,
-    DEFAULT_BASE,
-    FOAF,
-    NUTS_CODE,
-    ORG,
-    OWL,
-    PREFIXES,
-    PROV,
-    RDF,
-    RDFS,
-    S3G,
-    SCHEMA,
-    SDG,
-    SKOS,
-    SPDX,
-    TIME,
-    XSD,
-    Terms,
-)
-
-__all__ = [
-    "DCAT",
-    "DCTERMS",
-    "DEFAULT_BASE",
-    "FOAF",
-    "NUTS_CODE",
-    "ORG",
-    "OWL",
-    "PREFIXES",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "S3G",
-    "SCHEMA",
-    "SDG",
-    "SKOS",
-    "SPDX",
-    "TIME",
-    "XSD",
-    "Terms",
-]
+from s3graph.rdf.namespaces import *  # noqa: F403
+from s3graph.rdf.namespaces import __all__ as __all__
