@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from s3graph.folding import fold_key
 from s3graph.linking.regions import REGION_RULES, Judgement, judge_mention, judge_report
 from s3graph.model import LeadingRegion, RegionMention, Report, ReportingPeriod, SourceFile
 from s3graph.vocab.names import (
     RegionNames,
     english_names,
-    fold_name,
     load_region_names,
     name_variants,
     osa_distance,
@@ -190,7 +190,7 @@ def test_stereia_ellada_gets_three_rules(nuts: NutsIndex, names: RegionNames) ->
     found = {j.rule: j for j in judge_mention(m, period(2020), nuts, names)}
     assert set(found) == {"country-code", "nuts-obsolete", "typo"}
     assert found["nuts-obsolete"].suggestion == "EL64"
-    assert fold_name(found["typo"].suggestion or "") == "sterea ellada"
+    assert fold_key(found["typo"].suggestion or "") == "sterea ellada"
     assert {j.resolved_code for j in found.values()} == {"EL64"}
 
 
@@ -213,7 +213,7 @@ def test_obsolete_code_with_the_right_name(nuts: NutsIndex, names: RegionNames) 
 def test_typos(nuts: NutsIndex, names: RegionNames, raw: str, name: str, code: str, right: str):
     j = only(judge_mention(mention(raw, name, raw[-9:-7], code), period(2020), nuts, names))
     assert (j.rule, j.resolved_code) == ("typo", code)
-    assert fold_name(j.suggestion or "") == right
+    assert fold_key(j.suggestion or "") == right
 
 
 @pytest.mark.parametrize(
@@ -344,10 +344,10 @@ def test_parse_names_rejects_bad_lines() -> None:
 
 
 def test_fold_and_variants() -> None:
-    assert fold_name("Castilla y León") == "castilla y leon"
-    assert fold_name("Castilla y'Leon") != fold_name("Castilla y León")
-    assert fold_name("ŁÓDZKIE") == fold_name("Lodzkie")
-    assert fold_name("Sud - Muntenia") == fold_name("Sud-Muntenia")
+    assert fold_key("Castilla y León") == "castilla y leon"
+    assert fold_key("Castilla y'Leon") != fold_key("Castilla y León")
+    assert fold_key("ŁÓDZKIE") == fold_key("Lodzkie")
+    assert fold_key("Sud - Muntenia") == fold_key("Sud-Muntenia")
     assert "Centro" in name_variants("Centro (PT)")
     assert "Brussels Hoofdstedelijk Gewest" in name_variants(
         "Région de Bruxelles-Capitale/ Brussels Hoofdstedelijk Gewest"
@@ -373,7 +373,7 @@ def test_distance_is_a_symmetric_bounded_measure(a: str, b: str) -> None:
 
 @given(st.text(max_size=30))
 def test_folding_is_idempotent(text: str) -> None:
-    assert fold_name(fold_name(text)) == fold_name(text)
+    assert fold_key(fold_key(text)) == fold_key(text)
 
 
 @pytest.mark.parametrize("version", [2016, 2021, 2024])

@@ -31,13 +31,13 @@ answer's text (``Answer.text_lines``), so the evidence always points at the line
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from s3graph.folding import fold_same_length
 from s3graph.model import Answer, Event, Report, WorkingArea
 from s3graph.vocab.registry import PartnershipEntry, Registry, slugify
 
@@ -155,38 +155,6 @@ _WEAK_AFTER = re.compile(r"\s*+(?:-\s*+)?partnerships?\b", re.IGNORECASE)
 CONTEXT_BEFORE = 64
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\-\u2022])")
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u00b4`"), "'")
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\t"), " ")
-
-
-class _SameLengthFold(dict[int, str]):
-    """``str.translate`` table of :func:`_fold_same_length`, filled one character at a time as
-    characters are met (so a text is folded at C speed, each new character worked out once)."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        for table in (_DASHES, _QUOTES, _SPACES):
-            if code in table:
-                char = table[code]
-        if not char.isascii():
-            base = unicodedata.normalize("NFKD", char)[:1]
-            char = base if base.isascii() and base else char
-        self[code] = char
-        return char
-
-
-_SAME_LENGTH_FOLD = _SameLengthFold()
-
-
-def _fold_same_length(text: str) -> str:
-    """Accents removed and dashes, quotes and spaces unified, one character for one character.
-
-    The positions of the folded text are those of the original, so a match can be quoted as
-    written.
-    """
-    return text.translate(_SAME_LENGTH_FOLD)
-
 
 def _is_acronym(token: str) -> bool:
     return not any(c.islower() for c in token) and any(c.isupper() for c in token)
@@ -210,7 +178,7 @@ def _word_pattern(token: str) -> str:
 
 def _label_pattern(label: str) -> tuple[str, _Mode] | None:
     """The regular expression of a label (context words stripped) and how it must be matched."""
-    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", _fold_same_length(label).strip()))
+    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", fold_same_length(label).strip()))
     tokens = re.findall(r"[A-Za-z0-9]+|&", core)
     words = [t for t in tokens if t != "&" and t.lower() != "and"]
     if not words:
@@ -247,7 +215,7 @@ _WORD = re.compile(r"[A-Za-z0-9\u0131]+")
 
 def _first_word_forms(label: str) -> set[str]:
     """The lower-case forms the first word of a label can take in a text (singular, plural)."""
-    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", _fold_same_length(label).strip()))
+    core = _LABEL_TRAIL.sub("", _LABEL_LEAD.sub("", fold_same_length(label).strip()))
     words = [t for t in re.findall(r"[A-Za-z0-9]+", core) if t.lower() != "and"]
     if not words:
         return set()
@@ -285,7 +253,7 @@ class _Matcher:
         self.blocker = re.compile("|".join(blockers), re.IGNORECASE) if blockers else None
 
     def find(self, text: str) -> list[TextMatch]:
-        folded = _fold_same_length(text)
+        folded = fold_same_length(text)
         words = {w.lower().replace("\u0131", "i") for w in _WORD.findall(folded)}
         tried = sorted({i for w in words for i in self._by_word.get(w, ())})
         if not tried:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from s3graph.folding import fold_key
 from s3graph.linking.regions import Judgement
 from s3graph.model import Report
-from s3graph.vocab.names import fold_name
 
 
 def _resolved(judgements: Sequence[Judgement], role: str) -> dict[int, str]:
@@ -37,16 +37,16 @@ def consistency_judgements(report: Report, judgements: Sequence[Judgement]) -> l
         if mention.code is None:
             message = f"{where}: no NUTS code is given for this region"
             out.append(_judgement("region-without-code", message, None, mention.line, n))
-        key = (code or "", fold_name(mention.name))
+        key = (code or "", fold_key(mention.name))
         if key in seen:
             message = f"{where}: repeats line {seen[key]}"
             out.append(_judgement("duplicate-region", message, None, mention.line, n))
         seen.setdefault(key, mention.line)
         codes.update(c for c in (code, mention.code) if c)
-        names.add(fold_name(mention.name))
+        names.add(fold_key(mention.name))
     leading_codes = _resolved(judgements, "leading")
     for n, leading in enumerate(report.leading_regions, start=1):
-        if leading_codes.get(n) in codes or fold_name(leading.name) in names:
+        if leading_codes.get(n) in codes or fold_key(leading.name) in names:
             continue
         message = (
             f'line {leading.line}: the leading region "{leading.name}" is not among the '

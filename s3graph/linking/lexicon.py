@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from s3graph.folding import fold_key
 from s3graph.vocab.names import (
     NearIndex,
     RegionNames,
-    fold_name,
     name_variants,
     osa_distance,
     similarity,
@@ -58,8 +58,8 @@ class Lexicon:
                 merged.extend(n for n in own.get(member, ()) if n not in merged)
             self._names[code] = tuple(merged)
             for name in merged:
-                self._by_name[fold_name(name)].add(code)
-        self._folded = {c: frozenset(fold_name(n) for n in ns) for c, ns in self._names.items()}
+                self._by_name[fold_key(name)].add(code)
+        self._folded = {c: frozenset(fold_key(n) for n in ns) for c, ns in self._names.items()}
         self._near: NearIndex[tuple[str, int, str]] | None = None
 
     def _near_index(self) -> NearIndex[tuple[str, int, str]]:
@@ -68,7 +68,7 @@ class Lexicon:
             self._near = NearIndex(TYPO_MAX_DISTANCE)
             for code in sorted(self._names):
                 for position, name in enumerate(self._names[code]):
-                    self._near.add(fold_name(name), (code, position, name))
+                    self._near.add(fold_key(name), (code, position, name))
         return self._near
 
     def names_of(self, code: str) -> tuple[str, ...]:
@@ -88,7 +88,7 @@ class Lexicon:
         best: Near | None = None
         for code in codes:
             for name in self._names.get(code, ()):
-                other = fold_name(name)
+                other = fold_key(name)
                 if abs(len(other) - len(folded)) > TYPO_MAX_DISTANCE:
                     continue
                 distance = osa_distance(folded, other)
@@ -158,8 +158,8 @@ def _readable(text: str, names: tuple[str, ...]) -> str:
     """``VLAAMS GEWEST`` -> ``Vlaams Gewest`` when another version writes it in mixed case."""
     if not text.isupper():
         return text
-    key = fold_name(text)
-    return next((n for n in names if not n.isupper() and fold_name(n) == key), text)
+    key = fold_key(text)
+    return next((n for n in names if not n.isupper() and fold_key(n) == key), text)
 
 
 def describe_region(region: NutsRegion, names: tuple[str, ...]) -> str:
@@ -169,10 +169,10 @@ def describe_region(region: NutsRegion, names: tuple[str, ...]) -> str:
     """
     label = _readable(name_variants(region.label_latin or region.label)[-1], names)
     shown = {
-        fold_name(v) for text in (region.label, region.label_latin) for v in name_variants(text)
+        fold_key(v) for text in (region.label, region.label_latin) for v in name_variants(text)
     }
     for name in names:
-        if all(fold_name(v) not in shown for v in name_variants(name)):
+        if all(fold_key(v) not in shown for v in name_variants(name)):
             return f"{label} ({name})"
     return label
 
@@ -197,10 +197,10 @@ class NameVerdict:
 
 def mention_keys(name: str, countries: frozenset[str] | None, lex: Lexicon) -> list[str]:
     """Folded forms of a stated name: as written, and without a leading/trailing country name."""
-    folded = fold_name(name)
+    folded = fold_key(name)
     keys = [folded] if folded else []
     for country in sorted(countries or ()):
-        for cname in {fold_name(n) for n in lex.names_of(country)}:
+        for cname in {fold_key(n) for n in lex.names_of(country)}:
             for stripped in (folded.removesuffix(" " + cname), folded.removeprefix(cname + " ")):
                 if stripped and stripped != folded and stripped not in keys:
                     keys.append(stripped)

@@ -10,7 +10,7 @@ on the first day of the reporting period (NUTS 2016 for 2020, NUTS 2021 from 202
 * ``nuts-name-mismatch``: the code exists but the stated name is exactly another region's name;
 * ``typo``: the name is a near miss of a name of the coded region (or, with one edit, of another).
 
-A name is *of* a region when it equals, folded (``s3graph.vocab.names.fold_name``), one of its
+A name is *of* a region when it equals, folded (``s3graph.folding.fold_key``), one of its
 NUTS labels, Latin labels, English names or aliases, of its code in any version in which it was
 the same region (``Hauts-de-France`` for FRE in NUTS 2016) or of a region covering the same
 territory (``Estonia`` for EE00). A different but legitimate name is never an issue. The names
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from s3graph.folding import fold_key
 from s3graph.linking.lexicon import (
     TYPO_MAX_DISTANCE,
     TYPO_MIN_SIMILARITY,
@@ -35,7 +36,7 @@ from s3graph.linking.lexicon import (
     near_rank,
 )
 from s3graph.model import LeadingRegion, RegionMention, Report, ReportingPeriod
-from s3graph.vocab.names import NearIndex, RegionNames, fold_name, name_variants
+from s3graph.vocab.names import NearIndex, RegionNames, name_variants
 from s3graph.vocab.nuts_index import NutsIndex
 
 #: The rules this module reports, as the corpus' ``known_issues`` kinds.
@@ -106,7 +107,7 @@ def _name_findings(
     if verdict.kind == "other" and verdict.code:
         other = lex.index.region(verdict.code, v)
         named = name_variants(other.label_latin)[-1] if other else verdict.code
-        also = "" if fold_name(named) == fold_name(mention.name) else f" ({named})"
+        also = "" if fold_key(named) == fold_key(mention.name) else f" ({named})"
         detail = (
             f"in NUTS {v} {code} is {lex.describe(code)}; {mention.name} is {verdict.code}{also}"
         )
@@ -254,7 +255,7 @@ def _judge_leading(
     leading: LeadingRegion, lex: Lexicon, participants: _Participants
 ) -> Judgement | None:
     """A leading region, by name only: resolved, a fuzzy near miss (typo), or nothing."""
-    key = fold_name(leading.name)
+    key = fold_key(leading.name)
     where = f"line {leading.line}: leading region {leading.name}"
     codes = lex.codes_named(key, None)
     known = participants.by_key
@@ -287,7 +288,7 @@ def judge_report(report: Report, index: NutsIndex, names: RegionNames) -> list[J
     for n, mention in enumerate(report.participating_regions, start=1):
         judged = _judge_in(mention, lex, label)
         out.extend(replace(j, member=("participating", n)) for j in judged)
-        participants.add(fold_name(mention.name), mention.name, judged[0].resolved_code)
+        participants.add(fold_key(mention.name), mention.name, judged[0].resolved_code)
     for n, leading in enumerate(report.leading_regions, start=1):
         verdict = _judge_leading(leading, lex, participants)
         if verdict is not None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
+from s3graph.folding import fold_label
+
 
 class Kind(StrEnum):
     TEXT = "text"  # free text, possibly several paragraphs
@@ -39,12 +41,7 @@ class Question:
 @cache
 def _folded_label(label: str) -> str:
     """A label of the form, folded once (labels are few; lines are folded as they come)."""
-    return fold(label).rstrip(" .:?")
-
-
-def fold(text: str) -> str:
-    """Lower-case, collapse white space and drop the characters the export decorates labels with."""
-    return " ".join(text.replace("*", "").split()).casefold()
+    return fold_label(label).rstrip(" .:?")
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -175,7 +172,7 @@ QUESTION_BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
 
 #: Lines the form prints that are neither questions nor answers (headings, instructions, help).
 BOILERPLATE: tuple[str, ...] = tuple(
-    fold(s)
+    fold_label(s)
     for s in (
         "Thematic Smart Specialisation Platforms Monitoring Progress Report",
         "Thematic Smart Specialisation Partnership Monitoring Progress Report",
@@ -202,7 +199,7 @@ BOILERPLATE: tuple[str, ...] = tuple(
 
 #: Paragraphs of the form's own prose, recognised by how they start.
 BOILERPLATE_PREFIXES: tuple[str, ...] = tuple(
-    fold(s)
+    fold_label(s)
     for s in (
         "The EU has a strong position when it comes to sustainable development",
         "If possible, please follow this format:",
@@ -217,8 +214,8 @@ FORM_FIRST_WORDS: frozenset[str] = frozenset(
     for text in (
         *BOILERPLATE,
         *BOILERPLATE_PREFIXES,
-        *(fold(q.label) for q in QUESTIONS),
-        *(fold(q.prefix) for q in QUESTIONS if q.prefix),
+        *(fold_label(q.label) for q in QUESTIONS),
+        *(fold_label(q.prefix) for q in QUESTIONS if q.prefix),
     )
 )
 

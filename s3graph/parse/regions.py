@@ -12,8 +12,8 @@ what each pattern matches (``[-\s]?`` still tells one from two) and bounds every
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from s3graph.folding import fold_accents
 from s3graph.model import LeadingRegion, RegionMention
 from s3graph.parse.countries import CODE_PREFIXES, NAMES
 from s3graph.parse.text import Line, squash
@@ -87,11 +87,6 @@ def looks_like_region_line(text: str) -> bool:
     return len(words) <= 8 and not text.rstrip().endswith((".", ":"))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
-
-
 _QUALIFIERS = frozenset(
     {"upper", "lower", "north", "south", "east", "west", "northern", "southern", "eastern"}
     | {"western", "central", "north-east", "north-west", "south-east", "south-west", "inner"}
@@ -156,5 +151,5 @@ def _protected(known_names: list[str]) -> list[str]:
         if len(found) >= MAX_PROTECTED_NAMES:
             break
         if len(name) <= MAX_PROTECTED_LENGTH and _AND_INSIDE.search(name):
-            found.setdefault(_fold(name), name)
+            found.setdefault(fold_accents(name), name)
     return sorted(found.values(), key=len, reverse=True)

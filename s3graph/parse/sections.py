@@ -11,7 +11,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from s3graph.parse.form import FORM_FIRST_WORDS, QUESTIONS, Question, fold, is_boilerplate
+from s3graph.folding import fold_label
+from s3graph.parse.form import FORM_FIRST_WORDS, QUESTIONS, Question, is_boilerplate
 from s3graph.parse.text import Line
 
 
@@ -35,8 +36,8 @@ class Sections:
 
 
 #: A line that may be a label or the form's own text: its first word (after "*" markers) is one
-#: that starts one of them, or holds a "*" or a non-ASCII letter (then fold() decides). Matched
-#: line by line at C speed, so that a long answer is not folded line by line.
+#: that starts one of them, or holds a "*" or a non-ASCII letter (then fold_label() decides).
+#: Matched line by line at C speed, so that a long answer is not folded line by line.
 _FORM_START = re.compile(
     r"[\s*]*+(?:(?:"
     + "|".join(re.escape(w) for w in sorted(FORM_FIRST_WORDS, key=len, reverse=True))
@@ -74,7 +75,7 @@ def _without(lines: list[Line], start: int, end: int, dropped: list[int]) -> tup
 
 def split_sections(lines: list[Line]) -> Sections:
     starts = map(_FORM_START.match, [ln.text for ln in lines])
-    folded = {i: fold(lines[i].text) for i, start in enumerate(starts) if start}
+    folded = {i: fold_label(lines[i].text) for i, start in enumerate(starts) if start}
     form_text = [i for i, f in folded.items() if is_boilerplate(f)]
     positions = _label_positions(folded)
     blocks: dict[str, Block] = {}

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from s3graph.folding import fold_label
 from s3graph.model import SDG_RATINGS, ParseWarning
-from s3graph.parse.form import fold
 from s3graph.parse.text import Line, squash
 
 _ROW_NUMBER = re.compile(r"\s*+(\d{1,3})(?!\d)(\s*+)")
@@ -100,14 +100,14 @@ def _is_header(line: Line, columns: tuple[str, ...]) -> bool:
         return False  # a header row is tab-separated labels; a numbered row is data
     cells = [c for c in line.text.split("\t") if c.strip()]
     expected = _folded_columns(columns)
-    if not cells or len(cells) > len(expected) or fold(cells[0]) != expected[0]:
+    if not cells or len(cells) > len(expected) or fold_label(cells[0]) != expected[0]:
         return False
-    return [fold(c) for c in cells] == list(expected[: len(cells)])
+    return [fold_label(c) for c in cells] == list(expected[: len(cells)])
 
 
 @cache
 def _folded_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(fold(c) for c in columns)
+    return tuple(fold_label(c) for c in columns)
 
 
 def read_rows(
@@ -145,9 +145,9 @@ def _matrix_columns(lines: list[Line]) -> tuple[str, ...]:
     """The column labels from the matrix header, in their order (the form's order if absent)."""
     for line in lines:
         cells = tuple(squash(c) for c in line.text.split("\t") if c.strip())
-        if cells and all(fold(c) in {fold(r) for r in SDG_RATINGS} for c in cells):
-            by_fold = {fold(r): r for r in SDG_RATINGS}
-            return tuple(by_fold[fold(c)] for c in cells)
+        if cells and all(fold_label(c) in {fold_label(r) for r in SDG_RATINGS} for c in cells):
+            by_fold = {fold_label(r): r for r in SDG_RATINGS}
+            return tuple(by_fold[fold_label(c)] for c in cells)
     return SDG_RATINGS
 
 

@@ -2,14 +2,13 @@
 
 ``region_names.tsv`` (shipped in this package) lists names that differ from the NUTS labels:
 English names (``Lapland`` for FI1D7 *Lappi*), common aliases (``Região Centro``) and current
-names. ``english_names(code)`` answers from it. Names are compared *folded*: Unicode and case
-folded, accents and stroke letters reduced to ASCII, dashes and commas read as spaces.
+names. ``english_names(code)`` answers from it. Names are compared by their key
+(:func:`s3graph.folding.fold_key`); the edit distance between keys is rapidfuzz's OSA.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,42 +19,10 @@ from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
-#: Letters NFKD does not decompose into a base letter plus accent.
-_LETTERS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "l",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "\u0131": "i",  # dotless i
-        "\u2019": "'",  # right single quotation mark
-        "\u2018": "'",
-        "\u02bc": "'",  # modifier letter apostrophe
-        "`": "'",
-    }
-)
-_SEPARATORS = re.compile("[\\s\\-\u2010-\u2015,;/.()]+")  # spaces, hyphens, dashes, punctuation
+from s3graph.folding import collapse_space
+
 _BRACKET_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 _PREFIXES = ("prov. ", "provincia autonoma di ")
-
-
-def fold_name(name: str) -> str:
-    """The comparison key of a name: ``Castilla y León`` -> ``castilla y leon``.
-
-    Accents and case go, ``ł ø đ æ`` become ASCII, dashes, commas, slashes, dots and brackets
-    become single spaces. Apostrophes stay (``Castilla y'Leon`` is not ``Castilla y Leon``).
-    """
-    text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return _SEPARATORS.sub(" ", text.translate(_LETTERS)).strip()
 
 
 def name_variants(label: str) -> tuple[str, ...]:
@@ -68,7 +35,7 @@ def name_variants(label: str) -> tuple[str, ...]:
     out: list[str] = []
 
     def add(text: str) -> None:
-        text = " ".join(text.split())
+        text = collapse_space(text)
         if text and text not in out:
             out.append(text)
 

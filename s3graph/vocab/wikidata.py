@@ -14,7 +14,6 @@ import io
 import os
 import re
 import tempfile
-import unicodedata
 from http.client import HTTPException
 from importlib import resources
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from SPARQLWrapper import GET, JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from s3graph.folding import tidy_text
 from s3graph.vocab.fetch import USER_AGENT, FetchError, VocabFileError, default_cache_dir
 
 #: The query file, beside this module.
@@ -46,10 +46,6 @@ def names_path(cache_dir: Path | None = None) -> Path:
     return (cache_dir if cache_dir is not None else default_cache_dir()) / NAMES_FILE
 
 
-def _clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def _rows(result: object, endpoint: str) -> list[tuple[str, str, str]]:
     """(code, name, kind) rows of a SPARQL JSON result, cleaned, deduplicated and sorted."""
     try:
@@ -64,7 +60,7 @@ def _rows(result: object, endpoint: str) -> list[tuple[str, str, str]]:
     for binding in bindings:
         try:
             code = binding["code"]["value"].strip().upper()
-            name = _clean(binding["name"]["value"])
+            name = tidy_text(binding["name"]["value"])
             kind = binding["kind"]["value"].strip()
         except (KeyError, TypeError, AttributeError):
             continue
