@@ -18,15 +18,8 @@ from conftest import CorpusCase
 
 from s3graph.cli import main
 from s3graph.errors import QueryError
-from s3graph.export.tables import (
-    DATATYPES,
-    METADATA_FILE,
-    load_tables,
-    parse_table,
-    write_csv,
-    write_tables,
-)
-from s3graph.queries import list_queries
+from s3graph.export.tables import METADATA_FILE, write_csv, write_tables
+from s3graph.sparql import DATATYPES, list_queries, load_tables, parse_table
 from s3graph.store import Store
 
 BASE = "https://w3id.org/s3graph/"

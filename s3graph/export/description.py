@@ -21,43 +21,64 @@ import pyoxigraph as ox
 
 from s3graph.export.jsonld import JsonLdWriter
 from s3graph.export.views import Statistics, Syntax
-from s3graph.resources import resource_dir
+from s3graph.rdf.formats import FORMATS, Format, by_suffix
+from s3graph.rdf.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    NUTS,
+    RDF,
+    S3G,
+    SDG_KOS,
+    SPDX,
+    VOID,
+    XSD,
+)
+from s3graph.sparql import load_description_query, select
 from s3graph.store import Store
 
-__all__ = ["DESCRIPTION_STEM", "Description", "FileFacts", "describe", "file_facts"]
+__all__ = [
+    "DESCRIPTION_STEM",
+    "EXPORT_FORMATS",
+    "Description",
+    "FileFacts",
+    "describe",
+    "file_facts",
+]
 
 #: File name (without extension) of the description.
 DESCRIPTION_STEM = "dataset"
 
 _TEMPLATE = Path(__file__).with_name("templates") / "dataset.ttl"
 
-_DCAT = "http://www.w3.org/ns/dcat#"
-_DCT = "http://purl.org/dc/terms/"
-_FOAF = "http://xmlns.com/foaf/0.1/"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SPDX = "http://spdx.org/rdf/terms#"
-_VOID = "http://rdfs.org/ns/void#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_S3G = "https://w3id.org/s3graph/def#"
-_IANA = "https://www.iana.org/assignments/media-types/"
-_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+_DCAT = str(DCAT)
+_DCT = str(DCTERMS)
+_RDF_TYPE = RDF.iri("type")
+_SPDX = str(SPDX)
+_VOID = str(VOID)
+_XSD = str(XSD)
+_IANA = str(IANA_MEDIA_TYPES)
 _LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
-#: File extension -> (media type, EU file type, what the file is).
-FORMATS: Mapping[str, tuple[str, str, str]] = {
-    ".nq": ("application/n-quads", "RDF_N_QUADS", "N-Quads"),
-    ".nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    ".ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
-    ".jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
-    ".csv": ("text/csv", "CSV", "CSV"),
-    ".json": ("application/csvm+json", "JSON", "CSVW metadata (JSON)"),
-}
+#: The formats of the exported files (before any ``.gz``).
+EXPORT_FORMATS: tuple[Format, ...] = tuple(
+    FORMATS[media]
+    for media in (
+        "application/n-quads",
+        "application/n-triples",
+        "text/turtle",
+        "application/ld+json",
+        "text/csv",
+        "application/csvm+json",
+    )
+)
 
 #: Link predicate -> (the vocabulary linked to, linkset name, title).
 LINKSETS: Mapping[str, tuple[str, str, str]] = {
-    f"{_S3G}nutsRegion": ("http://data.europa.eu/nuts", "links-nuts", "Regions linked to NUTS"),
-    f"{_S3G}goal": (
-        "http://metadata.un.org/sdg",
+    S3G.iri("nutsRegion"): (NUTS.rstrip("/"), "links-nuts", "Regions linked to NUTS"),
+    S3G.iri("goal"): (
+        SDG_KOS,
         "links-sdg",
         "SDG assessments linked to the UN SDGs",
     ),
@@ -166,7 +187,7 @@ class _Adder:
 
 def _template(settings: Description) -> Iterable[ox.Triple]:
     publisher = f"{settings.base}{DESCRIPTION_STEM}#publisher"
-    name = ox.NamedNode(f"{_FOAF}name")
+    name = FOAF.node("name")
     for quad in ox.parse(path=_TEMPLATE, format=ox.RdfFormat.TURTLE, base_iri=settings.base):
         value = quad.object
         if (
@@ -179,8 +200,9 @@ def _template(settings: Description) -> Iterable[ox.Triple]:
 
 
 def _query(store: Store, name: str) -> list[ox.QuerySolution]:
-    text = (resource_dir("queries") / "dumps" / f"{name}.rq").read_text("utf-8")
-    return list(store.query(text))  # type: ignore[arg-type]
+    """The solutions of the description query ``queries/dumps/{name}.rq``."""
+    query = load_description_query(name)
+    return list(select(store, query.text, query.path, kind="description query"))
 
 
 def _coverage(add: _Adder, store: Store, dataset: str) -> None:
@@ -200,16 +222,21 @@ def _coverage(add: _Adder, store: Store, dataset: str) -> None:
 
 def _distribution(add: _Adder, settings: Description, facts: FileFacts, title: str | None) -> None:
     name = facts.path.removesuffix(".gz")
-    media, file_type, format_name = FORMATS[Path(name).suffix]
+    file_format = by_suffix(Path(name).suffix)
+    assert file_format is not None and file_format.file_type is not None, name
     distribution = f"{settings.dataset}/distribution/{facts.path}"
     checksum = f"{distribution}#sha256"
     add(settings.dataset, f"{_DCAT}distribution", distribution)
     add(distribution, _RDF_TYPE, f"{_DCAT}Distribution")
-    add(distribution, f"{_DCT}title", ox.Literal(title or _title(name, format_name), language="en"))
+    add(
+        distribution,
+        f"{_DCT}title",
+        ox.Literal(title or _title(name, file_format.label), language="en"),
+    )
     add(distribution, f"{_DCAT}accessURL", settings.download_base)
     add(distribution, f"{_DCAT}downloadURL", settings.download_base + facts.path)
-    add(distribution, f"{_DCAT}mediaType", _IANA + media)
-    add(distribution, f"{_DCT}format", _FILE_TYPE + file_type)
+    add(distribution, f"{_DCAT}mediaType", _IANA + file_format.media_type)
+    add(distribution, f"{_DCT}format", file_format.file_type)
     if facts.path.endswith(".gz"):
         add(distribution, f"{_DCAT}compressFormat", f"{_IANA}application/gzip")
     add(distribution, f"{_DCAT}byteSize", _integer(facts.size, "nonNegativeInteger"))

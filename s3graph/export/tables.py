@@ -1,20 +1,10 @@
 """CSV tables of the graph for people who do not speak RDF, described by CSVW metadata.
 
 Each table is one SPARQL SELECT in ``queries/tables/{table}.rq`` (a subfolder, so the tables are
-not among the public named queries of :mod:`s3graph.queries`). The query's projection gives the
-columns, in order, and its ``ORDER BY`` runs over a full key, so every export of one store writes
-the same bytes. The file opens with header comments that declare what the CSVW metadata says::
-
-    # title: Memberships
-    # description: Every region or organisation a report names as a member of its partnership.
-    # primary key: membership
-    # column: membership | anyURI | Membership | IRI of the membership.
-    # column: line | integer | Line | Line of the report's text file (from 1).
-
-``# column: name | datatype | title | description`` comes once per projected variable, in the
-order of the SELECT; the datatype is one of :data:`DATATYPES` (CSVW built-in datatypes).
-``# primary key:`` lists the key's columns, comma-separated (optional). A line ``#   more text``
-(two spaces or more after ``#``) continues the field above it.
+not among the public named queries), whose header comments declare what the CSVW metadata says
+(read by :func:`s3graph.sparql.load_tables`, see :mod:`s3graph.sparql.loading`). The query's
+projection gives the columns, in order, and its ``ORDER BY`` runs over a full key, so every
+export of one store writes the same bytes.
 
 :func:`write_tables` runs every table over the union of the named graphs and streams its rows
 into ``{table}.csv`` (``.csv.gz`` with ``gzip``): a header row of the column names, IRIs and
@@ -27,35 +17,25 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from s3graph.errors import QueryError
 from s3graph.export.files import open_text_output, output_path
-from s3graph.queries import header_comments, plain
-from s3graph.resources import resource_dir
+from s3graph.sparql import Column, TableQuery, load_tables, plain, select
 from s3graph.store import Store
 
 __all__ = [
     "CSVW_CONTEXT",
-    "DATATYPES",
     "METADATA_FILE",
-    "Column",
-    "Table",
     "csvw_metadata",
-    "load_tables",
-    "parse_table",
-    "tables_dir",
+    "table_file_name",
+    "write_csv",
+    "write_metadata",
     "write_tables",
 ]
 
-#: The CSVW datatypes a column may declare.
-DATATYPES: tuple[str, ...] = ("string", "anyURI", "date", "integer", "boolean")
 #: Name of the CSVW metadata file written next to the tables.
 METADATA_FILE = "csv-metadata.json"
 #: JSON-LD context of CSVW metadata.
@@ -66,108 +46,11 @@ GROUP_TITLE = "s3graph tables"
 #: Called after each table with its name and its number of data rows.
 Progress = Callable[[str, int], None]
 
-_FIELDS = ("title", "description", "primary key", "column")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of a table: its CSV header name, CSVW datatype, title and description."""
-
-    name: str
-    datatype: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table: the SELECT query that fills it and what its header declares."""
-
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    text: str
-    path: Path
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The names of the columns, in order (the header row)."""
-        return tuple(column.name for column in self.columns)
-
-    def file_name(self, *, gzip: bool) -> str:
-        """The name of the table's CSV file."""
-        return output_path(Path(f"{self.name}.csv"), gzip=gzip).name
-
-
-# -- reading the table queries -----------------------------------------------------------------
-
-
-def tables_dir() -> Path:
-    """The folder of the table queries, ``queries/tables``."""
-    return resource_dir("queries") / "tables"
-
-
-def load_tables(folder: Path | None = None) -> list[Table]:
-    """Every table of ``folder`` (default :func:`tables_dir`), sorted by name."""
-    paths = sorted((folder or tables_dir()).glob("*.rq"), key=lambda p: p.stem)
-    return [parse_table(path.read_text(encoding="utf-8"), path) for path in paths]
-
-
-def parse_table(text: str, path: Path) -> Table:
-    """The table declared by the header of the query ``text`` read from ``path``.
-
-    Raises :class:`~s3graph.errors.QueryError` for a missing title, description or column, an
-    unknown datatype, a column declared twice or a primary key naming an undeclared column.
-    """
-    fields = _header_fields(text, path)
-    for key in ("title", "description", "column"):
-        if not fields.get(key):
-            raise QueryError(f"{path}: expected a header comment '# {key}:' at the top")
-    columns = tuple(_column(value, path) for value in fields["column"])
-    names = [column.name for column in columns]
-    if len(set(names)) != len(names):
-        raise QueryError(f"{path}: a column is declared twice in {', '.join(names)}")
-    primary_key = tuple(
-        n.strip() for n in fields.get("primary key", [""])[0].split(",") if n.strip()
-    )
-    unknown = [n for n in primary_key if n not in names]
-    if unknown:
-        raise QueryError(f"{path}: primary key column {', '.join(unknown)} is not a column")
-    return Table(
-        name=path.stem,
-        title=fields["title"][0],
-        description=fields["description"][0],
-        columns=columns,
-        primary_key=primary_key,
-        text=text,
-        path=path,
-    )
-
-
-def _header_fields(text: str, path: Path) -> dict[str, list[str]]:
-    """The values of each ``# key: value`` comment before the SPARQL, continuations joined."""
-    return header_comments(text, path, _FIELDS, repeatable=("column",))
-
-
-def _column(value: str, path: Path) -> Column:
-    """The column of a ``name | datatype | title | description`` header value."""
-    parts = [part.strip() for part in value.split("|", 3)]
-    if len(parts) != 4 or not all(parts):
-        raise QueryError(
-            f"{path}: expected '# column: name | datatype | title | description', found {value!r}"
-        )
-    name, datatype, title, description = parts
-    if not _NAME.match(name):
-        raise QueryError(f"{path}: column name {name!r} is not a SPARQL variable name")
-    if datatype not in DATATYPES:
-        raise QueryError(
-            f"{path}: column {name!r} has datatype {datatype!r}; "
-            f"expected one of {', '.join(DATATYPES)}"
-        )
-    return Column(name=name, datatype=datatype, title=title, description=description)
+def table_file_name(table: TableQuery, *, gzip: bool) -> str:
+    """The name of the table's CSV file."""
+    return output_path(Path(f"{table.name}.csv"), gzip=gzip).name
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -196,7 +79,7 @@ def write_tables(
     return written
 
 
-def write_csv(store: Store, table: Table, path: Path, *, gzip: bool) -> int:
+def write_csv(store: Store, table: TableQuery, path: Path, *, gzip: bool) -> int:
     """Stream the rows of ``table`` into the CSV file ``path``; returns the number of rows."""
     solutions = _solutions(store, table)
     rows = 0
@@ -209,14 +92,9 @@ def write_csv(store: Store, table: Table, path: Path, *, gzip: bool) -> int:
     return rows
 
 
-def _solutions(store: Store, table: Table) -> Iterator[list[str]]:
+def _solutions(store: Store, table: TableQuery) -> Iterator[list[str]]:
     """The rows of ``table`` as plain strings ('' for unbound), checked against its columns."""
-    try:
-        solutions = store.query(table.text)
-    except (SyntaxError, RuntimeError, ValueError) as exc:
-        raise QueryError(f"{table.path}: the table query failed: {exc}") from exc
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError(f"{table.path}: a table query must be a SELECT query")
+    solutions = select(store, table.text, table.path, kind="table query")
     projected = tuple(variable.value for variable in solutions.variables)
     if projected != table.column_names:
         raise QueryError(
@@ -229,7 +107,7 @@ def _solutions(store: Store, table: Table) -> Iterator[list[str]]:
 # -- CSVW metadata -----------------------------------------------------------------------------
 
 
-def csvw_metadata(tables: Sequence[Table], *, gzip: bool) -> dict[str, Any]:
+def csvw_metadata(tables: Sequence[TableQuery], *, gzip: bool) -> dict[str, Any]:
     """The CSVW table group describing the CSV files of ``tables``."""
     return {
         "@context": CSVW_CONTEXT,
@@ -238,13 +116,13 @@ def csvw_metadata(tables: Sequence[Table], *, gzip: bool) -> dict[str, Any]:
     }
 
 
-def _table_metadata(table: Table, *, gzip: bool) -> dict[str, Any]:
+def _table_metadata(table: TableQuery, *, gzip: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {"columns": [_column_metadata(c) for c in table.columns]}
     if table.primary_key:
         key = table.primary_key
         schema["primaryKey"] = key[0] if len(key) == 1 else list(key)
     return {
-        "url": table.file_name(gzip=gzip),
+        "url": table_file_name(table, gzip=gzip),
         "dc:title": table.title,
         "dc:description": table.description,
         "tableSchema": schema,
@@ -260,7 +138,7 @@ def _column_metadata(column: Column) -> dict[str, str]:
     }
 
 
-def write_metadata(path: Path, tables: Sequence[Table], *, gzip: bool) -> Path:
+def write_metadata(path: Path, tables: Sequence[TableQuery], *, gzip: bool) -> Path:
     """Write the CSVW metadata of ``tables`` to ``path`` (sorted keys, UTF-8, LF); returns it."""
     document = csvw_metadata(tables, gzip=gzip)
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
