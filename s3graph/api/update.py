@@ -57,7 +57,9 @@ async def _write(request: Request, job: Callable[[], Any], *, online: bool = Fal
     try:
         return await _in_thread(request, job, online=online)
     finally:
-        await _in_thread(request, request.app.state.pool.refresh)
+        # On the thread that keeps the network: a zygote forked anew (in-memory store) inherits
+        # its thread's network namespace, and workers asked for with network need it.
+        await _in_thread(request, request.app.state.pool.refresh, online=True)
 
 
 @router.post("/update")
