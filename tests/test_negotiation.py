@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from s3graph.api.negotiation import HTML, RDF_TYPES, RESULT_TYPES, SUFFIXES, negotiate
+from s3graph.rdf.formats import HTML, RDF_TYPES, RESULT_TYPES, SUFFIXES, negotiate
 
 RDF = list(RDF_TYPES)
 RESULTS = list(RESULT_TYPES)
@@ -52,3 +52,27 @@ def test_ties_go_to_the_first_offered() -> None:
 
 def test_suffixes_name_rdf_types() -> None:
     assert set(SUFFIXES.values()) <= set(RDF_TYPES)
+
+
+def test_one_parser_of_media_types() -> None:
+    from s3graph.rdf.formats import parse_media_type
+
+    assert parse_media_type(' Text/CSV ; Charset="UTF-8";header=present') == (
+        "text/csv",
+        [("charset", "UTF-8"), ("header", "present")],
+    )
+    assert parse_media_type("") == ("", [])
+
+
+def test_the_table_names_each_format_once() -> None:
+    from s3graph.rdf.formats import FORMATS, by_suffix
+
+    suffixes = [f.suffix for f in FORMATS.values()]
+    assert len(set(suffixes)) == len(suffixes)
+    turtle = by_suffix(".ttl")
+    assert turtle is not None and turtle.media_type == "text/turtle"
+    assert turtle.file_type == (
+        "http://publications.europa.eu/resource/authority/file-type/RDF_TURTLE"
+    )
+    assert all(FORMATS[media].rdf is fmt for media, fmt in RDF_TYPES.items())
+    assert all(FORMATS[media].results is fmt for media, fmt in RESULT_TYPES.items())

@@ -15,19 +15,19 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
 from s3graph.api.errors import ApiError
-from s3graph.api.negotiation import HTML, negotiate
-from s3graph.export.description import DESCRIPTION_STEM, FORMATS
+from s3graph.export.description import DESCRIPTION_STEM, EXPORT_FORMATS
 from s3graph.export.run import SUMS_FILE
+from s3graph.rdf.formats import FORMATS, HTML, negotiate
 
 router = APIRouter()
 
 #: Media types of the exported files by extension (``.gz`` files are served as gzip).
-MEDIA_TYPES = {extension: media for extension, (media, _, _) in FORMATS.items()}
+MEDIA_TYPES = {f.suffix: f.media_type for f in EXPORT_FORMATS}
 MEDIA_TYPES[".gz"] = "application/gzip"
 #: The description's forms, by media type.
 DESCRIPTIONS = {
-    "text/turtle": f"{DESCRIPTION_STEM}.ttl",
-    "application/ld+json": f"{DESCRIPTION_STEM}.jsonld",
+    media: f"{DESCRIPTION_STEM}{FORMATS[media].suffix}"
+    for media in ("text/turtle", "application/ld+json")
 }
 
 

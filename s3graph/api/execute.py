@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
+from s3graph.rdf.formats import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.store import QueryDataset, Store, Term
 
 __all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of", "warm_up"]

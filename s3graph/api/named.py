@@ -21,10 +21,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from s3graph.api.errors import timing_headers
-from s3graph.api.negotiation import negotiate
 from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
 from s3graph.queries import NamedQuery, format_csv, format_json, list_queries, run_query
+from s3graph.rdf.formats import negotiate
 
 PREFIX = "/api/queries"
 JSON_TYPE = "application/sparql-results+json"
