@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-#: Column labels of the SDG matrix, in the form's order.
+#: Column labels of the SDG matrix, in the form's order: the one definition of the rating order
+#: (the SVG chart reads it; the ontology's notations and `sdg-profile.rq` are tested against it).
 SDG_RATINGS: tuple[str, ...] = (
     "Strongly agree",
     "Agree",

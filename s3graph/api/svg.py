@@ -10,15 +10,23 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from s3graph.model import SDG_RATINGS
+from s3graph.slug import slugify
+
 GOALS = tuple(range(1, 18))
-#: The SDG rating concepts, strongest first, with a colour and a weight for the heatmap.
-RATINGS: tuple[tuple[str, str, int], ...] = (
-    ("strongly-agree", "#1a7f37", 2),
-    ("agree", "#66bb6a", 1),
-    ("neutral", "#bdbdbd", 0),
-    ("disagree", "#ef9a9a", -1),
-    ("strongly-disagree", "#c62828", -2),
-    ("not-applicable", "#eeeeee", 0),
+#: How each SDG rating concept is drawn: a colour, and a weight for the heatmap's mean.
+_STYLE: dict[str, tuple[str, int]] = {
+    "strongly-agree": ("#1a7f37", 2),
+    "agree": ("#66bb6a", 1),
+    "neutral": ("#bdbdbd", 0),
+    "disagree": ("#ef9a9a", -1),
+    "strongly-disagree": ("#c62828", -2),
+    "not-applicable": ("#eeeeee", 0),
+}
+#: The SDG rating concepts in the form's order (:data:`s3graph.model.SDG_RATINGS`, strongest
+#: first), each with its colour and weight.
+RATINGS: tuple[tuple[str, str, int], ...] = tuple(
+    (name, *_STYLE[name]) for name in map(slugify, SDG_RATINGS)
 )
 _COLOUR = {name: colour for name, colour, _ in RATINGS}
 _WEIGHT = {name: weight for name, _, weight in RATINGS}
