@@ -26,35 +26,22 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from s3graph.errors import ReportError, S3GraphError
-from s3graph.model import ParseWarning, Report
+from s3graph.model import ParseWarning
+from s3graph.pipeline import MapReport, ParseReport, Pipeline, ValidateReport
 from s3graph.process import die_with_parent
 from s3graph.validate.problems import Problem
 
 if TYPE_CHECKING:
-    from s3graph.store import NamedGraph, SerialisedGraph, Store
-    from s3graph.validate.shacl import Outcome
+    from s3graph.linking.links import Linker
+    from s3graph.store import SerialisedGraph, Store
 
 logger = logging.getLogger(__name__)
 
 #: Runs of at least this many files are read by worker processes, one per core.
 PARALLEL_FROM = 32
-
-
-class ParseReport(Protocol):
-    """Reads one report file (``s3graph.parse.parse_file``)."""
-
-    def __call__(self, path: Path, /) -> Report: ...
-
-
-class MapReport(Protocol):
-    """Maps a report to its named graph (``s3graph.mapping.to_triples`` or ``to_graph``)."""
-
-    def __call__(self, report: Report, *, base: str, ingested_at: datetime) -> NamedGraph: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +59,6 @@ class IngestSummary:
     graphs: list[str]
     #: What validation found (empty when the run did not validate), in file and line order.
     problems: list[Problem] = field(default_factory=list)
-
-
-class ValidateReport(Protocol):
-    """Validates one report's graph (``s3graph.validate.validate_graph``)."""
-
-    def __call__(self, data: Graph, /, *, file: str) -> Outcome: ...
 
 
 class ValidationFailed(S3GraphError):
@@ -127,25 +108,24 @@ def ingest(
     *,
     base: str,
     parse: ParseReport | None = None,
+    linker: Linker | None = None,
     map_report: MapReport | None = None,
     validate: ValidateReport | None = None,
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> IngestSummary:
-    """Parse, map (and validate) the reports of ``paths`` and store them in one write.
+    """Parse, link, map (and validate) the reports of ``paths`` and store them in one write.
 
-    ``parse`` and ``map_report`` default to :func:`s3graph.parse.parse_file` and
-    :func:`s3graph.mapping.to_triples`. With ``validate``, each report's validation results are
-    stored as a graph of their own beside it; with ``strict`` too, a report with a Violation
-    raises :class:`ValidationFailed` and nothing is written. ``progress`` is called with each
-    file once it is read; ``now`` gives the ingestion time recorded in every graph of the run.
+    Each file goes through the :class:`~s3graph.pipeline.Pipeline` of ``parse``, ``linker``,
+    ``map_report`` and ``validate`` (see there for the defaults). With ``validate``, each
+    report's validation results are stored as a graph of their own beside it; with ``strict``
+    too, a report with a Violation raises :class:`ValidationFailed` and nothing is written.
+    ``progress`` is called with each file once it is read; ``now`` gives the ingestion time
+    recorded in every graph of the run.
     """
-    from s3graph.mapping import to_triples
-    from s3graph.parse import parse_file
-
     files = collect_files(paths)
-    job = _Job(parse or parse_file, map_report or to_triples, base, now(), validate)
+    job = _Job(Pipeline(base, now(), parse, linker, map_report, validate))
     kept: dict[str, _Read] = {}
     warnings: list[tuple[Path, ParseWarning]] = []
     for read in _read_all(files, job):
@@ -181,26 +161,19 @@ class _Read:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """How to read a file: the functions and settings shared by every file of a run."""
+    """How to read a file: the pipeline shared by every file of a run, its graphs serialised."""
 
-    parse: ParseReport
-    map_report: MapReport
-    base: str
-    ingested_at: datetime
-    validate: ValidateReport | None = None
+    pipeline: Pipeline
 
     def read(self, path: Path) -> _Read:
-        from s3graph.mapping.report import as_graph
         from s3graph.store import serialise
 
-        report = self.parse(path)
-        graph = self.map_report(report, base=self.base, ingested_at=self.ingested_at)
-        if self.validate is None:
-            return _Read(path, (serialise(graph),), report.warnings, ())
-        data = graph if isinstance(graph, Graph) else as_graph(graph)
-        outcome = self.validate(data, file=str(path))
-        graphs = (serialise(data), serialise(outcome.graph))
-        return _Read(path, graphs, report.warnings, outcome.problems)
+        read = self.pipeline.run(path)
+        warnings = read.report.warnings
+        if read.outcome is None:
+            return _Read(path, (serialise(read.graph),), warnings, ())
+        graphs = (serialise(read.graph), serialise(read.outcome.graph))
+        return _Read(path, graphs, warnings, read.outcome.problems)
 
 
 #: The job of this worker process (set by :func:`_start_worker` in a forked worker only).

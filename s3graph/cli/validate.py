@@ -34,27 +34,24 @@ def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Pa
     from rdflib import Graph
 
     from s3graph.ingest import collect_files
-    from s3graph.mapping.links import to_linked_graph
-    from s3graph.namespaces import PREFIXES
-    from s3graph.parse import parse_file
+    from s3graph.pipeline import Pipeline
+    from s3graph.rdf.namespaces import bind_prefixes
     from s3graph.validate import Problem, format_json, format_text, is_violation, validate_graph
 
     linker = load_linker(settings, nuts_dir)
-    now = datetime.now(UTC)
+    pipeline = Pipeline(settings.base, datetime.now(UTC), linker=linker, validate=validate_graph)
     problems: list[Problem] = []
     reports = Graph()
     for path in collect_files(paths):
-        report = parse_file(path)
-        graph = to_linked_graph(report, linker.link(report), base=settings.base, ingested_at=now)
-        outcome = validate_graph(graph, file=str(path))
+        outcome = pipeline.run(path).outcome
+        assert outcome is not None  # the pipeline validates
         problems.extend(outcome.problems)
         for triple in outcome.graph:
             reports.add(triple)
     if fmt == "json":
         click.echo(format_json(problems), nl=False)
     elif fmt == "ttl":
-        for prefix, namespace in PREFIXES.items():
-            reports.bind(prefix, namespace, replace=True)
+        bind_prefixes(reports)
         click.echo(reports.serialize(format="turtle"), nl=False)
     else:
         click.echo(format_text(problems) or "no problems\n", nl=False)

@@ -32,7 +32,6 @@ from s3graph.namespaces import (
     DCTERMS,
     DEFAULT_BASE,
     FOAF,
-    PREFIXES,
     PROV,
     RDF,
     RDFS,
@@ -42,6 +41,7 @@ from s3graph.namespaces import (
     SPDX,
     TIME,
     XSD,
+    bind_prefixes,
 )
 
 if TYPE_CHECKING:
@@ -85,8 +85,7 @@ def as_graph(named: NamedGraph) -> Graph:
     if not isinstance(identifier, IdentifiedNode):
         raise TypeError(f"a graph is named by an IRI or a blank node, not {identifier!r}")
     graph = Graph(identifier=identifier, bind_namespaces="core")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, replace=True)
+    bind_prefixes(graph)
     add = graph.add
     for triple in named:
         add(triple)
