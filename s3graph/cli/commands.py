@@ -41,22 +41,17 @@ def parse(settings: Settings, file: Path, fmt: str, nuts_dir: Path | None) -> No
     Region mentions are judged against NUTS (--nuts, or the versions loaded in the store) and
     mentions of other partnerships are listed as collaborations.
     """
-    from s3graph.parse import parse_file
+    from s3graph.pipeline import Pipeline, as_rdflib
 
-    report = parse_file(file)
+    pipeline = Pipeline(settings.base, datetime.now(UTC), linker=load_linker(settings, nuts_dir))
+    report, links = pipeline.read(file)
     echo_warnings(str(file), report.warnings)
-    links = load_linker(settings, nuts_dir).link(report)
     if fmt == "json":
         from s3graph.contract import to_contract
 
         click.echo(json.dumps(to_contract(report, links), ensure_ascii=False, indent=2))
     else:
-        from s3graph.mapping.links import to_linked_graph
-        from s3graph.namespaces import PREFIXES
-
-        graph = to_linked_graph(report, links, base=settings.base, ingested_at=datetime.now(UTC))
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
+        graph = as_rdflib(pipeline.map(report, links))
         click.echo(graph.serialize(format="turtle"), nl=False)
 
 
@@ -96,8 +91,6 @@ def ingest(
     named query data-quality).
     """
     from s3graph import ingest as core
-    from s3graph.mapping.links import linked_mapper
-    from s3graph.parse import parse_file
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
     from s3graph.vocab.loading import ensure_base_vocabularies
@@ -106,14 +99,13 @@ def ingest(
     if not sources:
         raise click.UsageError("give at least one FILE or DIR, or --examples")
     files = core.collect_files(sources)
-    map_report = linked_mapper(load_linker(settings, nuts_dir))  # reads the store: before opening
+    linker = load_linker(settings, nuts_dir)  # reads the store: before opening it to write
     with open_store(settings) as store, progress_bar(len(files)) as advance:
         summary = core.ingest(
             store,
             sources,
             base=settings.base,
-            parse=parse_file,
-            map_report=map_report,
+            linker=linker,
             validate=validate_graph,
             strict=strict,
             progress=advance,
