@@ -138,7 +138,9 @@ def test_ordinary_values_are_the_bytes_pyoxigraph_writes() -> None:
         assert isinstance(solutions, ox.QuerySolutions)
         variables = [v.value for v in solutions.variables]
         rows: Rows = [list(solution) for solution in solutions]
-        expected = store.query(query).serialize(format=fmt)  # type: ignore[union-attr]
+        again = store.query(query)
+        assert isinstance(again, ox.QuerySolutions)
+        expected = again.serialize(format=fmt)
         assert text(writer_for(media), variables, rows).encode() == expected, media
 
 
