@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -496,7 +497,7 @@ def _timed(base: str, method: str, url: str, **kwargs: object) -> Timed:
     return Timed(sent, seconds, answer.status_code, error)
 
 
-FAST = (
+FAST: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("GET", "/sparql", {"params": {"query": "ASK {}"}}),
     ("GET", "/sparql", {"params": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}}),
     ("GET", "/api/queries/stats", {}),

@@ -55,7 +55,8 @@ def test_region_rows_are_typed(nuts: NutsIndex) -> None:
     assert fi == NutsRegion("FI1D7", 3, "FI", "Lappi", "Lappi", "FI1D", 2016)
     greek = nuts.region("EL64", 2016)
     assert greek is not None and greek.label_latin == "Sterea Elláda" and greek.country == "EL"
-    assert nuts.region("EL", 2016) is not None and nuts.region("EL", 2016).parent is None
+    greece = nuts.region("EL", 2016)
+    assert greece is not None and greece.parent is None
     assert nuts.region("EL24", 2016) is None
 
 

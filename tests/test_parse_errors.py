@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ PNG_HEADER = (
 )
 
 
-def report_error(api, path: Path, min_line: int = 1) -> tuple[Exception, int]:
+def report_error(api, path: Path, min_line: int = 1) -> tuple[Any, int]:
     """Parse ``path``: it must raise ReportError with one line ``{path}:{line}: expected ...``."""
     with pytest.raises(api.ReportError) as caught:
         api.parse_file(path)

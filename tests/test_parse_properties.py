@@ -52,7 +52,7 @@ FORM_LIKE = [
     "Next report",
 ]
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=60)
 LINE = st.one_of(
     TEXT, st.sampled_from(FORM_LIKE), st.tuples(st.sampled_from(FORM_LIKE), TEXT).map("".join)
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -313,7 +314,8 @@ def test_page_break_is_not_a_warning_or_region(mining_text, api) -> None:
 # Rows beyond the tenth
 
 
-EXTRA_ROWS = {
+#: For each table: its label and the rows 11 and 12 added to it (cells by column, None when blank).
+EXTRA_ROWS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "working_areas": (
         WORKING,
         [
@@ -386,7 +388,7 @@ def with_rows_11_and_12(text: str, expected: dict[str, Any]) -> tuple[str, dict[
         new_lines = [
             "\t".join([str(row["n"])] + [row[c] or "" for c in CELLS[key]]) for row in rows
         ]
-        text = insert_after(text, lambda ls, lb=label: table_row(ls, lb, 10), new_lines)
+        text = insert_after(text, partial(table_row, label_start=label, n=10), new_lines)
         expected[key].extend(row for row in rows if any(row[c] for c in CELLS[key]))
     return text, expected
 

@@ -85,7 +85,7 @@ def test_documented_command_exists(call: list[str]) -> None:
         return  # only global options (``s3graph --help``)
     if command == "COMMAND":  # the placeholder of ``s3graph COMMAND --help``
         return
-    assert command in main.commands, f"README documents unknown command {command!r}"  # type: ignore[attr-defined]
+    assert command in main.commands, f"README documents unknown command {command!r}"
     command_help = help_text(command)
     for word in words:
         if word.startswith("-"):
@@ -95,14 +95,14 @@ def test_documented_command_exists(call: list[str]) -> None:
 
 def test_every_documented_option_exists() -> None:
     text = README.read_text(encoding="utf-8")
-    all_help = help_text() + "".join(help_text(name) for name in main.commands)  # type: ignore[attr-defined]
+    all_help = help_text() + "".join(help_text(name) for name in main.commands)
     for option in sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text))):
         assert option in all_help, f"README documents {option}, which no --help shows"
 
 
 def test_environment_variables_are_in_help() -> None:
     text = README.read_text(encoding="utf-8")
-    all_help = help_text() + "".join(help_text(name) for name in main.commands)  # type: ignore[attr-defined]
+    all_help = help_text() + "".join(help_text(name) for name in main.commands)
     for variable in sorted(set(re.findall(r"S3GRAPH_[A-Z]+", text)) - {"S3GRAPH_SHARED"}):
         assert variable in all_help, variable
 

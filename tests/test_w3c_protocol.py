@@ -8,7 +8,7 @@ store holding the ``ut:graphData`` files it names. Every case, query and update,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
@@ -43,7 +43,7 @@ def _cases() -> list[Any]:
     graph = _manifest()
     (entries,) = graph.objects(None, MF.entries)
     params = []
-    for test in Collection(graph, entries):
+    for test in cast(list[URIRef], list(Collection(graph, entries))):
         name = str(test).rsplit("#", 1)[1]
         kind = "update" if _is_update(graph, test) else "query"
         params.append(pytest.param(test, id=f"{kind}:{name}"))
@@ -52,7 +52,8 @@ def _cases() -> list[Any]:
 
 def _requests(graph: Graph, test: URIRef) -> list[URIRef]:
     action = graph.value(test, MF.action)
-    return list(Collection(graph, graph.value(action, HT.requests)))
+    requests = cast(URIRef, graph.value(action, HT.requests))
+    return cast(list[URIRef], list(Collection(graph, requests)))
 
 
 def _headers(graph: Graph, request: URIRef) -> dict[str, str]:
