@@ -53,8 +53,8 @@ from s3graph.queries import NamedQuery, load_query  # noqa: E402
 from s3graph.resources import resource_dir  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 from s3graph.validate import validate_graph  # noqa: E402
-from s3graph.vocab.loading import ensure_base_vocabularies, load_file  # noqa: E402
 from s3graph.vocab.nuts_csv import load_reference_dir  # noqa: E402
+from s3graph.vocab.sources.loading import ensure_base_vocabularies, load_file  # noqa: E402
 
 BATCH = 300  # reports per ingest call: one atomic write of ~200k quads at most
 NUTS_VERSIONS = (2024,)  # one version: the vocabulary stays a small part of 100k quads

@@ -492,7 +492,7 @@ def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
     from s3graph.linking.links import Linker
     from s3graph.mapping.links import linked_mapper
     from s3graph.validate import validate_graph
-    from s3graph.vocab.loading import ensure_base_vocabularies
+    from s3graph.vocab.sources.loading import ensure_base_vocabularies
 
     ensure_base_vocabularies(store)
     mapper = linked_mapper(Linker.load(None))

@@ -26,7 +26,7 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 @pytest.fixture(scope="module")
 def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from s3graph.vocab.loading import load_file
+    from s3graph.vocab.sources.loading import load_file
 
     opened = Store.open(tmp_path_factory.mktemp("pages") / "store")
     ingest_linked(opened, [shared_dir / "corpus"], BASE)

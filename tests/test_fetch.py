@@ -26,9 +26,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from s3graph.errors import S3GraphError
-from s3graph.vocab import fetch as fetch_module
-from s3graph.vocab import sources
-from s3graph.vocab.fetch import FetchError, cache_path, default_cache_dir, fetch
+from s3graph.vocab.sources import fetch as fetch_module
+from s3graph.vocab.sources import urls as sources
+from s3graph.vocab.sources.fetch import FetchError, cache_path, default_cache_dir, fetch
 
 # --------------------------------------------------------------------------------------------------
 # A small file server with ETags
@@ -319,7 +319,7 @@ def test_offline_with_a_cached_copy_uses_it_and_warns(
     cached = fetch(url, cache_dir=tmp_path)
     ref_server.stop()
 
-    with caplog.at_level(logging.WARNING, logger="s3graph.vocab.fetch"):
+    with caplog.at_level(logging.WARNING, logger="s3graph.vocab.sources.fetch"):
         path = fetch(url, cache_dir=tmp_path, retries=1, timeout=5)
 
     assert path == cached
@@ -432,7 +432,7 @@ def test_server_errors_with_a_cached_copy_use_it_and_warn(
     cached = fetch(url, cache_dir=tmp_path)
     ref_server.fail_first = [503, 503]
 
-    with caplog.at_level(logging.WARNING, logger="s3graph.vocab.fetch"):
+    with caplog.at_level(logging.WARNING, logger="s3graph.vocab.sources.fetch"):
         path = fetch(url, cache_dir=tmp_path, retries=1)
 
     assert path == cached

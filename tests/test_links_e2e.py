@@ -83,14 +83,20 @@ def _judgements_rq() -> Path:
 
 
 def test_cached_wikidata_names_join_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands hand the fetched names to the linker; the linker itself reads no cache."""
+    from s3graph.cli.support import Settings, load_linker
     from s3graph.linking.links import Linker
 
     monkeypatch.setenv("S3GRAPH_CACHE", str(tmp_path))
-    assert "Ylä-Lappi test name" not in Linker.load(None).names.english_names("FI1D7")
+    settings = Settings(store=tmp_path / "no-store", base="https://example.org/", verbose=False)
+    assert "Ylä-Lappi test name" not in load_linker(settings, None).names.english_names("FI1D7")
     (tmp_path / "wikidata-names.tsv").write_text(
         "code\tname\tkind\nFI1D7\tYlä-Lappi test name\talias\n", encoding="utf-8"
     )
-    assert "Ylä-Lappi test name" in Linker.load(None).names.english_names("FI1D7")
+    assert "Ylä-Lappi test name" in load_linker(settings, None).names.english_names("FI1D7")
+    assert "Ylä-Lappi test name" not in Linker.load(None).names.english_names("FI1D7")
+    given = Linker.load(None, {"FI1D7": ["Ylä-Lappi test name"]})
+    assert "Ylä-Lappi test name" in given.names.english_names("FI1D7")
 
 
 def test_partnerships_lists_those_with_reports_only(store: Path, corpus_files) -> None:

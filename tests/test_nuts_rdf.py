@@ -11,11 +11,11 @@ from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from s3graph.namespaces import S3G
-from s3graph.vocab.fetch import VocabFileError
 from s3graph.vocab.nuts_csv import read_changes_csv, read_reference_csv
 from s3graph.vocab.nuts_index import NutsChange, NutsRegion
 from s3graph.vocab.nuts_rdf import change_iri, label_language, nuts_graph, scheme_iri
 from s3graph.vocab.nuts_skos import read_nuts_skos
+from s3graph.vocab.rdf_files import VocabFileError
 
 CODE = "http://data.europa.eu/nuts/code/"
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from s3graph.vocab.fetch import VocabFileError
+from s3graph.vocab.rdf_files import VocabFileError
 from s3graph.vocab.sdg import SDGO, goal_iri, load_sdg_kos, normalise_sdg_iri, sdg_graph
 
 GOAL = URIRef(SDGO + "Goal")

@@ -19,9 +19,10 @@ from click.testing import CliRunner
 from s3graph.cli import main
 from s3graph.errors import ReportError
 from s3graph.store import Store
-from s3graph.vocab import fetch as fetching
-from s3graph.vocab import loading, nuts_csv, stored
+from s3graph.vocab import nuts_csv
 from s3graph.vocab.nuts_index import NutsIndex
+from s3graph.vocab.sources import fetch as fetching
+from s3graph.vocab.sources import loading, stored
 
 VERSIONS = (2010, 2013, 2016, 2021, 2024)
 GISCO_HEADER = ("NUTS_ID", "LEVL_CODE", "CNTR_CODE", "NAME_LATN", "NUTS_NAME", "MOUNT_TYPE")

@@ -19,8 +19,9 @@ import pytest
 import requests
 from rdflib.plugins.sparql import prepareQuery
 
-from s3graph.vocab.fetch import FetchError, VocabFileError
-from s3graph.vocab.wikidata import (
+from s3graph.vocab.rdf_files import VocabFileError
+from s3graph.vocab.sources.fetch import FetchError
+from s3graph.vocab.sources.wikidata import (
     NAMES_FILE,
     fetch_wikidata_names,
     load_cached_names,

@@ -93,7 +93,7 @@ def ingest(
     from s3graph import ingest as core
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
-    from s3graph.vocab.loading import ensure_base_vocabularies
+    from s3graph.vocab.sources.loading import ensure_base_vocabularies
 
     sources = [*paths, *([examples_dir()] if examples else [])]
     if not sources:

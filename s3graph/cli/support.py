@@ -109,22 +109,39 @@ def load_linker(settings: Settings, nuts_dir: Path | None) -> Linker:
     """The linking reference data: registry, English names and the NUTS index to judge with.
 
     The NUTS classification comes from ``--nuts DIR`` when given, else from the store (what
-    ``s3graph vocab fetch|load`` put there); without either, regions are not judged.
+    ``s3graph vocab fetch|load`` put there); without either, regions are not judged. English
+    names of regions are ours plus those ``s3graph vocab fetch wikidata-names`` put in the
+    cache: read here, by the command, and handed to the linker (which reads nothing itself).
     """
     from s3graph.linking.links import Linker
 
     if nuts_dir is not None:
         from s3graph.vocab.nuts_csv import load_reference_dir
 
-        return Linker.load(load_reference_dir(nuts_dir))
-    return Linker.load(_index_from_store(settings))
+        return Linker.load(load_reference_dir(nuts_dir), fetched_region_names(settings))
+    return Linker.load(_index_from_store(settings), fetched_region_names(settings))
+
+
+def fetched_region_names(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The English names of NUTS regions fetched from Wikidata into the cache ($S3GRAPH_CACHE).
+
+    Empty when none were fetched; with ``--verbose`` the file and its size are said on stderr,
+    so a user comparing two machines' verdicts sees this input.
+    """
+    from s3graph.vocab.sources.wikidata import load_cached_names, names_path
+
+    names = load_cached_names()
+    if settings.verbose and names:
+        count = sum(map(len, names.values()))
+        click.echo(f"region names: {count} fetched names from {names_path()}", err=True)
+    return names
 
 
 def _index_from_store(settings: Settings) -> NutsIndex | None:
     if not settings.store.exists():
         return None
     from s3graph.store import Store
-    from s3graph.vocab.stored import nuts_index_from_store
+    from s3graph.vocab.sources.stored import nuts_index_from_store
 
     with Store.open(settings.store, read_only=True) as store:
         return nuts_index_from_store(store)

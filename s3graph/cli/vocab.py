@@ -57,8 +57,8 @@ def fetch() -> None:
 @click.pass_obj
 def fetch_nuts(settings: Settings, version: str) -> None:
     """Download the NUTS regions of one version, or of all versions, into the store."""
-    from s3graph.vocab import loading
-    from s3graph.vocab.sources import NUTS_VERSIONS
+    from s3graph.vocab.sources import loading
+    from s3graph.vocab.sources.urls import NUTS_VERSIONS
 
     versions = NUTS_VERSIONS if version == "all" else (int(version),)
     with open_store(settings) as store:
@@ -71,7 +71,7 @@ def fetch_nuts(settings: Settings, version: str) -> None:
 @click.pass_obj
 def fetch_sdg(settings: Settings) -> None:
     """Download the UN SDG goals, targets and indicators ($S3GRAPH_SDG_URL) into the store."""
-    from s3graph.vocab import loading
+    from s3graph.vocab.sources import loading
 
     with open_store(settings) as store:
         summary = loading.fetch_sdg(store)
@@ -81,7 +81,7 @@ def fetch_sdg(settings: Settings) -> None:
 @fetch.command("wikidata-names")
 def fetch_wikidata_names() -> None:
     """Download English names of NUTS regions from Wikidata into the cache (not the store)."""
-    from s3graph.vocab import loading
+    from s3graph.vocab.sources import loading
 
     click.echo(loading.fetch_wikidata_names().line())
 
@@ -98,7 +98,7 @@ def fetch_wikidata_names() -> None:
 @click.pass_obj
 def load(settings: Settings, file: Path, version: int | None) -> None:
     """Load a vocabulary FILE: NUTS CSV (reference or GISCO layout), changes CSV, SKOS, UN SDGs."""
-    from s3graph.vocab import loading
+    from s3graph.vocab.sources import loading
 
     with open_store(settings) as store:
         summary = loading.load_file(store, file, version=version)
@@ -109,7 +109,7 @@ def load(settings: Settings, file: Path, version: int | None) -> None:
 @click.pass_obj
 def list_(settings: Settings) -> None:
     """List the vocabulary graphs in the store with their triple counts."""
-    from s3graph.vocab.stored import vocabulary_graphs
+    from s3graph.vocab.sources.stored import vocabulary_graphs
 
     with open_store(settings) as store:
         graphs = vocabulary_graphs(store)

@@ -9,6 +9,7 @@ RDF mapping (``s3graph.mapping.links``). Pure: the reference data is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,17 +79,19 @@ class Linker:
     index: NutsIndex | None
 
     @classmethod
-    def load(cls, index: NutsIndex | None) -> Linker:
+    def load(
+        cls, index: NutsIndex | None, extra_names: Mapping[str, Sequence[str]] | None = None
+    ) -> Linker:
         """The packaged registry and English names, with the NUTS index given (or none).
 
-        English names fetched from Wikidata (``s3graph vocab fetch wikidata-names``, cached)
-        are added to ours, for all NUTS versions.
+        ``extra_names`` (NUTS code -> names, for all versions) are added to ours: the CLI passes
+        those fetched from Wikidata. Nothing else is read, so the same arguments judge a report
+        the same way on any machine.
         """
         from s3graph.vocab.names import NameEntry, load_region_names
-        from s3graph.vocab.wikidata import load_cached_names
 
-        fetched = load_cached_names()
-        extra = [NameEntry(code, None, n) for code, names in fetched.items() for n in names]
+        given = extra_names or {}
+        extra = [NameEntry(code, None, n) for code, names in given.items() for n in names]
         return cls(Registry.load(), load_region_names().extended(extra), index)
 
     def link(self, report: Report) -> ReportLinks:

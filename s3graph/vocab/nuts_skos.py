@@ -17,10 +17,9 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from s3graph.namespaces import NUTS_CODE, S3G
-from s3graph.vocab.fetch import VocabFileError
 from s3graph.vocab.nuts_index import NutsRegion
 from s3graph.vocab.nuts_rdf import NUTS_SCHEME_PREFIX, PO_NUTS_LEVEL, label_languages, label_script
-from s3graph.vocab.rdf_files import parse_rdf_file
+from s3graph.vocab.rdf_files import VocabFileError, parse_rdf_file
 
 _SCHEME_RE = re.compile(r"^https?://data\.europa\.eu/nuts/scheme/(\d{4})/?$")
 _CODE_RE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")

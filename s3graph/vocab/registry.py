@@ -119,6 +119,11 @@ class Platform:
         return (self.name, *self.aliases)
 
 
+def registry_text() -> str:
+    """The Turtle text of the packaged registry (``s3graph/vocab/partnerships.ttl``)."""
+    return resources.files(__package__).joinpath(REGISTRY_FILE).read_text(encoding="utf-8")
+
+
 class Registry:
     """The curated partnerships, the bodies that are not partnerships, and the platforms.
 
@@ -176,9 +181,8 @@ class Registry:
 
         graph = Graph()
         if path is None:
-            source = resources.files("s3graph.vocab").joinpath(REGISTRY_FILE)
             where = f"s3graph/vocab/{REGISTRY_FILE}"
-            graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
+            graph.parse(data=registry_text(), format="turtle")
         else:
             where = str(path)
             graph.parse(str(path), format="turtle")

@@ -3,7 +3,7 @@
 The 17 goals (IRI, notation, short English title) are always available offline from
 ``sdg-goals.ttl``, a file written by the s3graph authors. The UN's full SKOS file (targets,
 indicators, titles in several languages) is loaded with :func:`load_sdg_kos` once fetched from
-:func:`s3graph.vocab.sources.sdg_kos_url` or given by the user.
+:func:`s3graph.vocab.sources.urls.sdg_kos_url` or given by the user.
 
 The UN's IRIs are ``http://``; some consumers write ``https://metadata.un.org/sdg/7`` or add a
 trailing slash. :func:`normalise_sdg_iri` maps those to the stored form.
@@ -19,8 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from s3graph.namespaces import SDG
-from s3graph.vocab.fetch import VocabFileError
-from s3graph.vocab.rdf_files import parse_rdf_file
+from s3graph.vocab.rdf_files import VocabFileError, parse_rdf_file
 
 #: The UN SDG concept scheme, also the identifier of the SDG graph.
 SDG_SCHEME = URIRef("http://metadata.un.org/sdg")

@@ -22,7 +22,8 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from s3graph.folding import tidy_text
-from s3graph.vocab.fetch import USER_AGENT, FetchError, VocabFileError, default_cache_dir
+from s3graph.vocab.rdf_files import VocabFileError
+from s3graph.vocab.sources.fetch import USER_AGENT, FetchError, default_cache_dir
 
 #: The query file, beside this module.
 QUERY_FILE = "wikidata-nuts-names.rq"

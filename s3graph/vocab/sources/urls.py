@@ -1,7 +1,7 @@
 """Where the reference vocabularies are published: every official URL in one place.
 
 s3graph never ships copies of NUTS, SDG or Wikidata data; it downloads them from these sources
-(through :func:`s3graph.vocab.fetch.fetch`, cached) or loads a file the user names. Each base can
+(through :func:`.fetch.fetch`, cached) or loads a file the user names. Each base can
 be overridden by an environment variable, which is how the tests point the real download code at
 a local server, and how a user behind a mirror points it elsewhere.
 """

@@ -14,7 +14,7 @@ Named graphs:
 * ``https://w3id.org/s3graph/graph/registry``: the curated partnership registry.
 
 Reading the graphs back (the NUTS index, the list of vocabulary graphs) is
-:mod:`s3graph.vocab.stored`.
+:mod:`s3graph.vocab.sources.stored`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,12 +31,13 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from s3graph.errors import ReportError, S3GraphError
-from s3graph.vocab import fetch as fetching
-from s3graph.vocab import nuts_csv, nuts_rdf, nuts_skos, sdg, sources
-from s3graph.vocab.fetch import VocabFileError
+from s3graph.vocab import nuts_csv, nuts_rdf, nuts_skos, sdg
 from s3graph.vocab.nuts_index import NutsRegion
-from s3graph.vocab.registry import REGISTRY_FILE
-from s3graph.vocab.stored import (
+from s3graph.vocab.rdf_files import VocabFileError
+from s3graph.vocab.registry import registry_text
+from s3graph.vocab.sources import fetch as fetching
+from s3graph.vocab.sources import urls as sources
+from s3graph.vocab.sources.stored import (
     NUTS_CHANGES_GRAPH,
     REGISTRY_GRAPH,
     GraphSummary,
@@ -90,7 +90,7 @@ def load_nuts_file(store: Store, path: str | Path, *, version: int | None = None
     ``nuts-2016.csv`` / ``NUTS_AT_2016.csv``), the change CSV (``from_version,from_code,...``)
     or a SKOS RDF file (every version it holds, or only ``version``). Raises
     :class:`~s3graph.errors.ReportError` (CSV: file, line, what was expected) or
-    :class:`~s3graph.vocab.fetch.VocabFileError`; nothing is written then.
+    :class:`~s3graph.vocab.rdf_files.VocabFileError`; nothing is written then.
     """
     source = Path(path)
     graphs, summaries = _nuts_file_graphs(store, source, version)
@@ -179,7 +179,7 @@ def fetch_nuts(
 ) -> list[LoadSummary]:
     """Download the GISCO attribute tables of ``versions`` (cached) and load them, all or nothing.
 
-    Raises :class:`~s3graph.vocab.fetch.FetchError` when a table cannot be downloaded and is not
+    Raises :class:`~.fetch.FetchError` when a table cannot be downloaded and is not
     cached; nothing is written then.
     """
     wanted = sorted(set(versions))
@@ -233,10 +233,10 @@ def fetch_wikidata_names(
 ) -> NamesSummary:
     """Ask Wikidata for English names of NUTS codes and cache them (nothing goes to the store).
 
-    Raises :class:`~s3graph.vocab.fetch.FetchError` when the endpoint cannot be queried (the
+    Raises :class:`~s3graph.vocab.sources.fetch.FetchError` when the endpoint cannot be queried (the
     names cached before are kept).
     """
-    from s3graph.vocab import wikidata
+    from s3graph.vocab.sources import wikidata
 
     rows = wikidata.fetch_wikidata_names(
         endpoint or sources.wikidata_endpoint(), timeout=timeout, cache_dir=cache_dir
@@ -286,8 +286,7 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
 def registry_graph() -> Graph:
     """The partnership registry (``partnerships.ttl``) as the graph :data:`REGISTRY_GRAPH`."""
     graph = Graph(identifier=REGISTRY_GRAPH)
-    text = resources.files(__package__).joinpath(REGISTRY_FILE).read_text(encoding="utf-8")
-    graph.parse(data=text, format="turtle")
+    graph.parse(data=registry_text(), format="turtle")
     return _skolemised(graph)
 
 

@@ -31,6 +31,7 @@ import requests
 
 from s3graph import __version__
 from s3graph.errors import S3GraphError
+from s3graph.vocab.rdf_files import VocabFileError
 
 log = logging.getLogger(__name__)
 
@@ -62,20 +63,6 @@ class FetchError(S3GraphError):
 
     def __str__(self) -> str:
         return f"cannot download {self.url}: {self.reason}; {self.hint}"
-
-
-class VocabFileError(S3GraphError):
-    """A vocabulary file (downloaded or named by the user) is not what it should be."""
-
-    exit_code = 2
-
-    def __init__(self, path: str | Path, expected: str) -> None:
-        self.path = str(path)
-        self.expected = expected
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"{self.path}: expected {self.expected}"
 
 
 def default_cache_dir() -> Path:
