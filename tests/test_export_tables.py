@@ -9,9 +9,10 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import CorpusCase
@@ -111,7 +112,7 @@ def table_rows(out: Path, table: str) -> Rows:
 
 
 def count(store: Store, query: str) -> int:
-    (solution,) = list(store.query(PREFIXES + query))
+    (solution,) = list(cast(ox.QuerySolutions, store.query(PREFIXES + query)))
     return int(solution["n"].value)
 
 

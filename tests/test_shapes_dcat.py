@@ -55,7 +55,7 @@ FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 
 V, W = "Violation", "Warning"
 
-Edit = Callable[[Graph], None]
+Edit = Callable[[Graph], object]  # rdflib's remove/set/add return the graph
 Expected = tuple[str, Node, URIRef | None]
 
 
