@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import cast
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -120,7 +121,8 @@ def test_labels_and_language_tags(graph_2016: Graph) -> None:
     assert pref("BG311") == Literal("Видин", lang="bg")
     assert (nuts("BG311"), SKOS.altLabel, Literal("Vidin", lang="bg-Latn")) in graph_2016
     # Serbian "Latin" labels are partly English ("City of Belgrade"): no tag
-    assert all(lit.language is None for lit in graph_2016.objects(nuts("RS11"), SKOS.altLabel))
+    labels = cast(list[Literal], list(graph_2016.objects(nuts("RS11"), SKOS.altLabel)))
+    assert all(lit.language is None for lit in labels)
 
 
 @pytest.mark.parametrize(

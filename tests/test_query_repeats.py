@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 import pytest
@@ -129,8 +130,11 @@ def nuts_subset(store: Store, folder: Path) -> list[Path]:
         return []
     codes = {
         row["code"].value
-        for row in store.query(
-            "SELECT DISTINCT ?code WHERE { ?m <https://w3id.org/s3graph/def#statedCode> ?code }"
+        for row in cast(
+            ox.QuerySolutions,
+            store.query(
+                "SELECT DISTINCT ?code WHERE { ?m <https://w3id.org/s3graph/def#statedCode> ?code }"
+            ),
         )
     }
     keep = {code[:n] for code in codes for n in range(2, len(code) + 1)}
@@ -188,7 +192,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
     # queried in memory, as the server queries its copy of the store
     once = Store.in_memory_copy(root / "once")
     tenfold = Store.in_memory_copy(root / "tenfold")
-    originals = {row["r"].value for row in once.query(_REPORTS)}
+    originals = {row["r"].value for row in cast(ox.QuerySolutions, once.query(_REPORTS))}
     yield Stores(once, tenfold, originals)
 
 
@@ -283,14 +287,14 @@ def parameter_sets(path: Path, stores: Stores) -> list[dict[str, str]]:
     if path.parent.name != "queries":
         return [{}]
     query = load_query(str(path))
-    row = next(iter(stores.once.query(_SHARED_REGION)))
+    row = next(iter(cast(ox.QuerySolutions, stores.once.query(_SHARED_REGION))))
     picks: dict[str, list[str]] = {
         "partnership": [row["partnership"].value],
         "region": [row["region"].value],
         "code": [row["code"].value],
         "report": [row["report"].value],
         "resource": [row["partnership"].value, row["region"].value, row["report"].value],
-        "rule": [next(iter(stores.once.query(_A_RULE)))["rule"].value],
+        "rule": [next(iter(cast(ox.QuerySolutions, stores.once.query(_A_RULE))))["rule"].value],
     }
     sets: list[dict[str, str]] = []
     if not any(p.required for p in query.parameters):
@@ -304,7 +308,7 @@ def parameter_sets(path: Path, stores: Stores) -> list[dict[str, str]]:
 # -- running -------------------------------------------------------------------------------------
 
 
-def text_of(term: ox.Term | None) -> str:
+def text_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):

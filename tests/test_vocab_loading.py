@@ -50,7 +50,7 @@ def concepts_in(store: Store, version: int) -> int:
     )
     solutions = store.query(text)
     assert isinstance(solutions, ox.QuerySolutions)
-    return int(next(iter(solutions))["n"].value)  # type: ignore[union-attr]
+    return int(next(iter(solutions))["n"].value)
 
 
 def quads(store: Store) -> set[str]:
