@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -157,9 +158,9 @@ def ref_server(serve: Callable[[Path], FileServer], reference_dir: Path) -> File
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the back-off waits instead of sleeping."""
+    """Record the back-off waits instead of sleeping (urllib3's Retry sleeps with time.sleep)."""
     waits: list[float] = []
-    monkeypatch.setattr(fetch_module.time, "sleep", waits.append)
+    monkeypatch.setattr(time, "sleep", waits.append)
     return waits
 
 
@@ -438,3 +439,25 @@ def test_server_errors_with_a_cached_copy_use_it_and_warn(
     assert path == cached
     assert [r.status for r in ref_server.requests] == [200, 503, 503]
     assert any("HTTP 503" in r.getMessage() for r in caplog.records)
+
+
+def test_a_server_that_never_answers_times_out_with_the_same_message(
+    tmp_path: Path, no_sleep: list[float]
+) -> None:
+    """Accepted but never answered: each attempt times out, then the user is told so."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/nuts-2016.csv"
+        with pytest.raises(FetchError) as caught:
+            fetch(url, cache_dir=tmp_path, retries=1, timeout=0.2)
+
+    assert "did not answer in time" in str(caught.value)
+    assert "nothing is cached" in str(caught.value)
+    assert no_sleep == [0.5]
+
+
+def test_responses_are_kept_by_the_http_cache(ref_server: FileServer, tmp_path: Path) -> None:
+    """The maintained cache layer keeps the response it revalidates next time."""
+    fetch(ref_server.url("sdg-goals.csv"), cache_dir=tmp_path)
+    assert any(p.is_file() for p in (tmp_path / fetch_module.HTTP_CACHE).rglob("*"))

@@ -21,7 +21,6 @@ from s3graph.errors import ReportError
 from s3graph.store import Store
 from s3graph.vocab import nuts_csv
 from s3graph.vocab.nuts_index import NutsIndex
-from s3graph.vocab.sources import fetch as fetching
 from s3graph.vocab.sources import loading, stored
 
 VERSIONS = (2010, 2013, 2016, 2021, 2024)
@@ -248,7 +247,7 @@ def test_cli_fetch_offline_without_cache_exits_4_with_one_line(
 ) -> None:
     monkeypatch.setenv("S3GRAPH_NUTS_BASE", f"http://127.0.0.1:{_closed_port()}/")
     monkeypatch.setenv("S3GRAPH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(fetching.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(time, "sleep", lambda _seconds: None)
 
     result = CliRunner().invoke(
         main, ["--store", str(tmp_path / "s"), "vocab", "fetch", "nuts", "--version", "2016"]

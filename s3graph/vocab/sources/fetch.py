@@ -1,11 +1,14 @@
 """Download a reference file once, keep it in the user's cache and revalidate it cheaply.
 
 The cache lives in ``$S3GRAPH_CACHE``, else ``$XDG_CACHE_HOME/s3graph``, else
-``~/.cache/s3graph``. Each URL has a body file (``downloads/<name>-<hash><suffix>``, the suffix
-kept so that formats can be guessed from it) and a side JSON file holding the URL, the validators
-(``ETag``, ``Last-Modified``) and a SHA-256 of the body. Later fetches send ``If-None-Match`` /
-``If-Modified-Since`` and keep the cached body on ``304 Not Modified``. Files are written to a
-temporary file in the same folder and renamed, so a reader never sees half a download.
+``~/.cache/s3graph``. HTTP itself is left to maintained libraries: CacheControl keeps the
+responses (``http/``) and turns a later fetch into a conditional request (``If-None-Match`` /
+``If-Modified-Since``), and urllib3's ``Retry`` retries connection errors, timeouts, 5xx and 429
+with exponential back-off. What s3graph adds is the copy callers read: each URL has a body file
+(``downloads/<name>-<hash><suffix>``, the suffix kept so that formats can be guessed from it) and
+a side JSON file holding the URL, the validators and a SHA-256 of the body. The body is written
+to a temporary file in the same folder and renamed, so a reader never sees half a download, and
+it is not rewritten when the server says it has not changed.
 
 When the server cannot be reached (connection error, timeout, 5xx after the retries), a cached
 copy is used with a warning; without one, :class:`FetchError` tells the user what to do.
@@ -20,14 +23,19 @@ import logging
 import os
 import re
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from cachecontrol import CacheControlAdapter
+from cachecontrol.caches import SeparateBodyFileCache
+from cachecontrol.controller import CacheController
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
+from urllib3.util.retry import RequestHistory, Retry
 
 from s3graph import __version__
 from s3graph.errors import S3GraphError
@@ -143,31 +151,96 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+#: Answers worth retrying (the server is busy or failing), and then worth falling back on a copy.
+TRANSIENT_STATUSES = frozenset({429, *range(500, 600)})
+#: The folder of the cache, below the cache folder, where CacheControl keeps the responses.
+HTTP_CACHE = "http"
+
+
+class _Retry(Retry):
+    """urllib3's ``Retry`` waiting ``backoff``, ``2 * backoff``, ``4 * backoff``... seconds.
+
+    urllib3 retries the first failure at once and starts the doubling from the second; s3graph
+    has always waited before the first retry too (a server that just failed is given a moment).
+    """
+
+    def get_backoff_time(self) -> float:
+        failures = sum(1 for _ in takewhile(_not_redirect, reversed(self.history)))
+        if failures == 0:
+            return 0.0
+        return float(min(self.backoff_max, self.backoff_factor * 2 ** (failures - 1)))
+
+
+def _not_redirect(attempt: RequestHistory) -> bool:
+    return attempt.redirect_location is None
+
+
+def _retry_notice(record: logging.LogRecord) -> bool:
+    """Keep urllib3's warning about a retry of ours out of the user's sight (logged at INFO here).
+
+    A retry is expected and may well succeed: what the user is told is the outcome (the cached
+    copy used, or :class:`FetchError`), as before urllib3 did the retrying.
+    """
+    args = record.args if isinstance(record.args, tuple) else ()
+    if args and isinstance(args[0], _Retry):
+        log.info("%s", record.getMessage())
+        return False
+    return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_retry_notice)
+
+
+def _session(cache: SeparateBodyFileCache, retries: int, backoff: float) -> requests.Session:
+    """A session whose GETs go through the response cache and are retried when transient."""
+    retry = _Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        allowed_methods=frozenset({"GET"}),
+        status_forcelist=TRANSIENT_STATUSES,
+        backoff_factor=backoff,
+        raise_on_status=False,  # the last answer is reported (or the cached copy used)
+    )
+    adapter = CacheControlAdapter(cache=cache, max_retries=retry)
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 class _Transient(Exception):
-    """A failure worth retrying: connection error, timeout, 5xx or 429."""
+    """A failure that outlived the retries: connection error, timeout, 5xx or 429."""
 
 
 @dataclass(frozen=True)
 class _Downloaded:
-    tmp: Path | None  # None: 304 Not Modified
+    tmp: Path | None  # None: not modified since the copy in the cache
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None
 
 
-def _attempt(
-    session: requests.Session, url: str, headers: dict[str, str], timeout: float, entry: _Entry
+def _download(
+    http: requests.Session, url: str, timeout: float, entry: _Entry, meta: dict[str, Any] | None
 ) -> _Downloaded:
-    """One GET; a 200 body is streamed into a temporary file next to the cached one."""
+    """One GET (retried by the session); a new body is streamed into a temporary file next to
+    the cached one."""
     try:
-        with session.get(url, headers=headers, timeout=timeout, stream=True) as response:
+        with http.get(url, timeout=timeout, stream=True) as response:
             status = response.status_code
             if status == 304:
-                return _Downloaded(tmp=None)
-            if status >= 500 or status == 429:
+                raise FetchError(url, "the server answered 304 Not Modified but nothing is cached")
+            if status in TRANSIENT_STATUSES:
                 raise _Transient(f"the server answered HTTP {status} {response.reason or ''}")
             if status != 200:
                 raise FetchError(url, f"the server answered HTTP {status} {response.reason or ''}")
+            etag = response.headers.get("ETag")
+            if getattr(response, "from_cache", False) and meta and meta.get("etag") == etag:
+                return _Downloaded(tmp=None)
             fd, tmp_name = tempfile.mkstemp(
                 dir=entry.body.parent, prefix=".tmp-", suffix=entry.body.suffix
             )
@@ -181,7 +254,7 @@ def _attempt(
                 raise
             return _Downloaded(
                 tmp=tmp,
-                etag=response.headers.get("ETag"),
+                etag=etag,
                 last_modified=response.headers.get("Last-Modified"),
                 content_type=response.headers.get("Content-Type"),
             )
@@ -194,38 +267,12 @@ def _attempt(
 
 
 def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+    reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else None
+    if isinstance(exc, requests.Timeout) or isinstance(reason, ReadTimeoutError):
         return "the server did not answer in time"
     if isinstance(exc, requests.ConnectionError):
         return "the server cannot be reached (offline, or the host is down)"
     return f"{type(exc).__name__}: {exc}"
-
-
-def _get(
-    session: requests.Session,
-    url: str,
-    headers: dict[str, str],
-    *,
-    timeout: float,
-    retries: int,
-    backoff: float,
-    entry: _Entry,
-) -> _Downloaded:
-    """GET with ``retries`` further attempts after transient failures, backing off exponentially."""
-    for attempt in range(retries + 1):
-        if attempt:
-            delay = backoff * 2 ** (attempt - 1)
-            log.info(
-                "retrying %s in %.1f s (attempt %d of %d)", url, delay, attempt + 1, retries + 1
-            )
-            time.sleep(delay)
-        try:
-            return _attempt(session, url, headers, timeout, entry)
-        except _Transient as exc:
-            log.info("fetching %s failed: %s", url, exc)
-            if attempt == retries:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def fetch(
@@ -235,15 +282,15 @@ def fetch(
     timeout: float = 30,
     retries: int = 3,
     backoff: float = 0.5,
-    session: requests.Session | None = None,
 ) -> Path:
     """Download ``url`` into the cache (or revalidate the cached copy) and return its path.
 
     ``retries`` is the number of further attempts after a connection error, a timeout, a 5xx
-    or a 429; the waits are ``backoff``, ``2 * backoff``, ``4 * backoff``... seconds. Other
-    HTTP errors raise :class:`FetchError` at once. When the server stays unreachable, the
-    cached copy is returned with a logged warning, or :class:`FetchError` raised if there is
-    none. The returned path is inside the cache: read it, do not move it.
+    or a 429; the waits are ``backoff``, ``2 * backoff``, ``4 * backoff``... seconds (or what a
+    ``Retry-After`` header asks). Other HTTP errors raise :class:`FetchError` at once. When the
+    server stays unreachable, the cached copy is returned with a logged warning, or
+    :class:`FetchError` raised if there is none. The returned path is inside the cache: read
+    it, do not move it.
     """
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(
@@ -264,30 +311,20 @@ def fetch(
 
     cached = entry.body.is_file()
     meta = _read_meta(entry, url) if cached else None
-    headers = {"User-Agent": USER_AGENT}
-    if meta and meta.get("etag"):
-        headers["If-None-Match"] = meta["etag"]
-    if meta and meta.get("last_modified"):
-        headers["If-Modified-Since"] = meta["last_modified"]
-
-    own_session = session is None
-    http = session if session is not None else requests.Session()
+    responses = SeparateBodyFileCache(root / HTTP_CACHE)
+    if meta is None:  # no copy to keep: ask for the whole body, without validators
+        responses.delete(CacheController.cache_url(url))
     try:
-        result = _get(
-            http, url, headers, timeout=timeout, retries=retries, backoff=backoff, entry=entry
-        )
+        with _session(responses, retries, backoff) as http:
+            result = _download(http, url, timeout, entry, meta)
     except _Transient as exc:
         if cached:
             log.warning("cannot reach %s (%s); using the cached copy %s", url, exc, entry.body)
             return entry.body
         raise FetchError(url, f"{exc}, and nothing is cached for it in {root}") from exc
-    finally:
-        if own_session:
-            http.close()
 
     if result.tmp is None:
-        if meta is None:
-            raise FetchError(url, "the server answered 304 Not Modified but nothing is cached")
+        assert meta is not None  # only an intact copy is kept
         meta["validated_at"] = _now()
         _write_meta(entry, meta)
         log.debug("%s not modified; using %s", url, entry.body)
