@@ -1,6 +1,6 @@
 """Named-query latency on stores of 100k and 1M quads, in memory, with every parameter filled.
 
-    python bench/named.py [--quads 100000 1000000] [--runs 15] [--stores /tmp/bench-stores]
+    python bench/named.py [--quads 100000 1000000] [--runs 15] [--stores DIR]
     python bench/named.py --build-only --quads 1000000   # make (or check) a store and stop
 
 A store is built as ``s3graph`` users build theirs: NUTS 2024 and the NUTS changes (from the
@@ -289,7 +289,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quads", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per query")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--stores", type=Path, default=Path("/tmp/bench-stores"))
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "bench-stores",
+        help="where built stores are kept between runs (default: bench-stores in the temp folder)",
+    )
     parser.add_argument("--nuts", type=Path, default=default_nuts_dir(), help="NUTS CSV folder")
     parser.add_argument("--query", action="append", help="only this query (repeatable)")
     parser.add_argument(
