@@ -3,9 +3,9 @@
 :func:`handle_job` is what every query worker does with a :class:`QueryJob` (see
 :mod:`s3graph.querypool`): it evaluates the query on the worker's store, picks the media type for
 the kind of result the query gives (``Accept`` against the offers), and writes at most
-``max_rows`` rows. Solutions are written here as SPARQL JSON results, each term's JSON once per
-response (rows repeat terms); the other result formats are pyoxigraph's serialisers fed with that
-JSON (``parse_query_results``), since pyoxigraph cannot serialise a list of solutions directly.
+``max_rows`` rows. Solutions are written row by row by the writers of :mod:`s3graph.rdf.results`
+(each term written once per response: rows repeat terms), since pyoxigraph cannot serialise a
+list of solutions cut at ``max_rows``.
 Jobs and outcomes are plain picklable data: they cross from the server to the worker and back.
 """
 
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as _json_string
-from typing import Any
 
 import pyoxigraph as ox
 
 from s3graph.rdf.formats import RDF_TYPES, RESULT_TYPES, negotiate
+from s3graph.rdf.results import JsonWriter, writer_for
 from s3graph.store import QueryDataset, Store, Term
 
 __all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of", "warm_up"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -111,58 +109,21 @@ def _bytes(data: bytes | None) -> bytes:
 
 
 def _solutions(results: ox.QuerySolutions, media_type: str, max_rows: int) -> QueryOutcome:
+    writer = writer_for(media_type)
     names = [variable.value for variable in results.variables]
-    keys = [_json_string(name) + ":" for name in names]
-    written: dict[Any, str] = {}  # term -> its JSON: terms repeat across rows
-    bindings: list[str] = []
+    parts = [writer.head(names)]
     truncated = False
-    for solution in results:
-        if len(bindings) == max_rows:
+    for count, solution in enumerate(results):
+        if count == max_rows:
             truncated = True
             break
-        members = []
-        for key, value in zip(keys, solution, strict=True):
-            if value is not None:
-                term = written.get(value)
-                if term is None:
-                    term = written[value] = _json_term(value)
-                members.append(key + term)
-        bindings.append("{" + ",".join(members) + "}")
-    head = ",".join(_json_string(name) for name in names)
-    document = f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{",".join(bindings)}]}}'
-    if media_type == "application/sparql-results+json":
+        parts.append(writer.row(solution))
+    if truncated and isinstance(writer, JsonWriter):
         # A cut is said in a top-level member, which SPARQL JSON results allow and clients
         # ignore when they don't know it.
-        if truncated:
-            document += f',"s3graph":{{"truncated":true,"maxRows":{max_rows}}}'
-        return QueryOutcome((document + "}").encode(), media_type, truncated)
-    parsed = ox.parse_query_results((document + "}").encode(), format=ox.QueryResultsFormat.JSON)
-    return QueryOutcome(
-        _bytes(parsed.serialize(format=RESULT_TYPES[media_type])), media_type, truncated
-    )
-
-
-def _json_term(term: Any) -> str:
-    """The SPARQL JSON results object of ``term``, written compactly (as ``json.dumps`` would)."""
-    if isinstance(term, ox.NamedNode):
-        return '{"type":"uri","value":' + _json_string(term.value) + "}"
-    if isinstance(term, ox.BlankNode):
-        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
-    if isinstance(term, ox.Literal):
-        value = '{"type":"literal","value":' + _json_string(term.value)
-        if term.language:
-            return value + ',"xml:lang":' + _json_string(term.language) + "}"
-        datatype = term.datatype.value
-        if datatype != _XSD_STRING:
-            return value + ',"datatype":' + _json_string(datatype) + "}"
-        return value + "}"
-    subject, predicate, object_ = (
-        _json_term(t) for t in (term.subject, term.predicate, term.object)
-    )
-    return (
-        f'{{"type":"triple","value":{{"subject":{subject},"predicate":{predicate},'
-        f'"object":{object_}}}}}'
-    )
+        writer.members.append(f'"s3graph":{{"truncated":true,"maxRows":{max_rows}}}')
+    parts.append(writer.tail())
+    return QueryOutcome("".join(parts).encode(), media_type, truncated)
 
 
 def warm_up() -> None:
