@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from s3graph.graph_lines import NamedGraph
     from s3graph.linking.links import Linker, ReportLinks
     from s3graph.model import Report
+    from s3graph.rdf.graphs import NamedGraph
     from s3graph.validate.shacl import Outcome
 
 __all__ = ["MapReport", "ParseReport", "Pipeline", "ReadReport", "ValidateReport", "as_rdflib"]

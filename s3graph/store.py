@@ -16,7 +16,7 @@ the store as it was.
   those to RocksDB in a single ``IngestExternalFiles`` call, atomic across column families (read
   in Oxigraph's ``FileBulkLoader::save``); larger writes go through one transactional ``load``.
 
-How graphs become the lines written is in :mod:`s3graph.graph_lines`. Queries see the union of
+How graphs become the lines written is in :mod:`s3graph.rdf.graphs`. Queries see the union of
 the named graphs as their default graph unless a dataset is given.
 """
 
@@ -35,9 +35,10 @@ from typing import Self
 import pyoxigraph as ox
 
 from s3graph.errors import StoreError, is_no_space, no_space_error
-from s3graph.graph_lines import (
+from s3graph.rdf.graphs import (
     NamedGraph,
     SerialisedGraph,
+    Term,
     check_distinct,
     insert_nquads,
     replace_update,
@@ -59,8 +60,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: A term pyoxigraph can store and bind.
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 #: What :meth:`Store.query` returns: solutions of a SELECT, a boolean of an ASK, triples otherwise.
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 

@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         "text and RDF core",
         {
             "parse": ("s3graph.parse",),
-            "rdf core": ("s3graph.rdf", "s3graph.namespaces", "s3graph.graph_lines"),
+            "rdf core": ("s3graph.rdf", "s3graph.namespaces"),
         },
     ),
     ("reference data", {"vocab": ("s3graph.vocab",)}),

@@ -45,7 +45,7 @@ from s3graph.namespaces import (
 )
 
 if TYPE_CHECKING:
-    from s3graph.graph_lines import NamedGraph
+    from s3graph.rdf.graphs import NamedGraph
 
 __all__ = ["NamedTriples", "Triple", "as_graph", "report_iri", "to_graph", "to_triples"]
 

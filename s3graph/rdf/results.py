@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from s3graph.rdf.graphs import Term
 from s3graph.rdf.namespaces import XSD
 
 __all__ = [
@@ -45,7 +46,6 @@ __all__ = [
     "writer_for",
 ]
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 #: The values of one solution, in the order of the variables (``None``: unbound).
 Row = Iterable[Term | None]
 

@@ -1,10 +1,13 @@
-"""Graphs as the N-Triples lines the store writes, and the SPARQL Update that replaces them.
+"""Named graphs, the N-Triples lines the store writes of them, and the Update replacing them.
 
 Pure text work, apart from pyoxigraph's term syntax: an rdflib graph (or anything with an
 ``identifier`` and rdflib triples, like :class:`s3graph.mapping.NamedTriples`) becomes a
 :class:`SerialisedGraph` of distinct lines, written by pyoxigraph so that they are valid inside
 ``INSERT DATA``/``DELETE DATA``; :func:`replace_update` turns graphs and their current lines into
-one update request.
+one update request. :data:`Term` is what a pyoxigraph query binds a variable to.
+
+The mapping makes :class:`NamedGraph` values and the store writes them: both build on this
+module, neither on the other.
 """
 
 from __future__ import annotations
@@ -17,6 +20,20 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
+
+__all__ = [
+    "NamedGraph",
+    "SerialisedGraph",
+    "Term",
+    "check_distinct",
+    "insert_nquads",
+    "replace_update",
+    "serialise",
+    "to_oxigraph",
+]
+
+#: A pyoxigraph RDF term, as query solutions bind them.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class NamedGraph(Protocol):
