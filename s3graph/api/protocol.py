@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 from fastapi import Request
 
 from s3graph.api.errors import ApiError
+from s3graph.rdf.formats import parse_media_type
 from s3graph.store import QueryDataset
 
 FORM = "application/x-www-form-urlencoded"
@@ -29,13 +30,8 @@ class Operation:
 
 def media_type(request: Request) -> tuple[str, dict[str, str]]:
     """The request's ``Content-Type`` without parameters, lowercased, and its parameters."""
-    raw = request.headers.get("content-type", "")
-    media, *rest = (piece.strip() for piece in raw.split(";"))
-    params = {}
-    for piece in rest:
-        key, _, value = piece.partition("=")
-        params[key.strip().lower()] = value.strip().strip('"').lower()
-    return media.lower(), params
+    media, params = parse_media_type(request.headers.get("content-type", ""))
+    return media, {key: value.lower() for key, value in params}
 
 
 def _utf8(data: bytes, what: str) -> str:
