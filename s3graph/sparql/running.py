@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from s3graph.errors import QueryError
+from s3graph.rdf.namespaces import XSD
 from s3graph.sparql.loading import NamedQuery, Parameter
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["QueryResult", "Queryable", "bind_parameters", "run_query", "select"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -108,9 +108,9 @@ def _to_term(parameter: Parameter, value: str, *, base: str) -> Term:
     if parameter.type == "integer":
         if not _INTEGER.match(value.strip()):
             raise QueryError(f"{what}: expected an integer like 12, found {value!r}")
-        return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+        return ox.Literal(str(int(value)), datatype=XSD.node("integer"))
     if parameter.type == "date":
-        return ox.Literal(_date(value.strip(), what), datatype=ox.NamedNode(_XSD + "date"))
+        return ox.Literal(_date(value.strip(), what), datatype=XSD.node("date"))
     return ox.Literal(value)
 
 
