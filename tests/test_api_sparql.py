@@ -584,3 +584,24 @@ def test_a_parsed_query_string_is_fresh_each_time() -> None:
         "query": ["ASK {}"],
         "default-graph-uri": ["urn:g"],
     }
+
+
+def test_sparql_is_served_once_and_documented(api: TestClient) -> None:
+    app = api.app
+    serving = [r for r in app.router.routes if getattr(r, "path", None) == "/sparql"]  # type: ignore[attr-defined]
+    assert len(serving) == 1
+    schema = api.get("/openapi.json").json()
+    get, post = schema["paths"]["/sparql"]["get"], schema["paths"]["/sparql"]["post"]
+    assert [p["$ref"].rsplit("/", 1)[1] for p in get["parameters"]] == [
+        "SparqlQuery",
+        "DefaultGraphUri",
+        "NamedGraphUri",
+    ]
+    assert set(post["requestBody"]["content"]) == {
+        "application/sparql-query",
+        "application/x-www-form-urlencoded",
+    }
+    results = schema["components"]["responses"]["SparqlResults"]["content"]
+    assert "application/sparql-results+json" in results and "text/turtle" in results
+    for reference in get["parameters"]:  # every reference resolves
+        assert reference["$ref"].rsplit("/", 1)[1] in schema["components"]["parameters"]

@@ -11,9 +11,8 @@ the platform allows it): an update's ``LOAD`` cannot reach out from there.
 from __future__ import annotations
 
 import functools
-import warnings
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,7 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from s3graph import __version__
-from s3graph.api import dumps, sparql, update
+from s3graph.api import dumps, openapi, sparql, update
 from s3graph.api.arrival import Arrival
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
 from s3graph.api.execute import handle_job, warm_up
@@ -67,7 +66,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.include_router(dumps.router)
     for router in _page_routers():
         app.include_router(router)
-    app.openapi = _openapi_with_unique_ids(app)  # type: ignore[method-assign]
+    openapi.install(app)
     app.add_middleware(ReadCORS)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     app.add_middleware(Arrival)
@@ -109,32 +108,6 @@ def _shut(state: Any) -> None:
     state.pool.close()
     for executor in (state.waiters, state.executor, state.online):
         executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _openapi_with_unique_ids(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """``app.openapi`` with one operation id per method.
-
-    FastAPI gives a route that serves several methods (``/sparql``: GET and POST; ``/store``) one
-    id, made with its first method, for every operation. One route per method would keep the
-    ids apart but break the ``Allow`` header of a 405, which would name one method only.
-    """
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Duplicate Operation ID")
-            schema = build()
-        for operations in schema["paths"].values():
-            ids = [operation["operationId"] for operation in operations.values()]
-            for method, operation in operations.items():
-                shared = operation["operationId"]
-                if ids.count(shared) > 1:  # the route's one id, ending with its first method
-                    operation["operationId"] = f"{shared.rsplit('_', 1)[0]}_{method}"
-        return schema
-
-    return openapi
 
 
 def _page_routers() -> list[APIRouter]:

@@ -4,9 +4,9 @@ Queries run in the app's query workers (:mod:`s3graph.querypool`), waited for by
 event loop goes on; ``query_timeout`` seconds after the request arrived (time queued included)
 the worker is killed and the client gets a 503 saying how long the query waited and ran.
 
-``/sparql`` is served by a plain Starlette route placed before FastAPI's routes (:func:`install`):
-the same handler without FastAPI's per-request dependency machinery, which cost a good share of
-a small query's time. FastAPI's route stays registered behind it, for the OpenAPI schema.
+``/sparql`` is served by a plain Starlette route (:func:`install`), once: FastAPI's per-request
+dependency machinery cost a good share of a small query's time. Its OpenAPI description is
+written out in ``openapi-fragments/sparql.json`` (see :mod:`s3graph.api.openapi`).
 """
 
 from __future__ import annotations
@@ -63,19 +63,17 @@ def endpoint_url(request: Request, path: str = "/sparql") -> str:
 
 
 def install(app: FastAPI) -> None:
-    """Add the routes of this module to ``app``; ``/sparql`` first, as plain Starlette routes."""
+    """Add the routes of this module to ``app`` (before any catch-all route)."""
+    for path in SPARQL_PATHS:
+        route = Route(path, sparql, methods=["GET", "POST"], include_in_schema=False)
+        route.methods = {"GET", "POST"}  # Starlette adds HEAD, which the protocol does not use
+        app.router.routes.append(route)
     app.include_router(router)
-    plain = [Route(path, sparql, methods=["GET", "POST"]) for path in SPARQL_PATHS]
-    for route in plain:
-        route.methods = {"GET", "POST"}  # Starlette adds HEAD; FastAPI's route has none either
-    app.router.routes[:0] = plain
 
 
 SPARQL_PATHS = ("/sparql", "/sparql/")
 
 
-@router.api_route(SPARQL_PATHS[0], methods=["GET", "POST"], include_in_schema=True)
-@router.api_route(SPARQL_PATHS[1], methods=["GET", "POST"], include_in_schema=False)
 async def sparql(request: Request) -> Response:
     """Answer a SPARQL query (GET ``query=``, POST form or ``application/sparql-query``)."""
     settings: ApiSettings = request.app.state.settings
