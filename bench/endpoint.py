@@ -54,7 +54,7 @@ from synth import synth_report  # noqa: E402
 
 from s3graph.ingest import ingest  # noqa: E402
 from s3graph.namespaces import DEFAULT_BASE  # noqa: E402
-from s3graph.queries import NamedQuery, list_queries  # noqa: E402
+from s3graph.sparql import NamedQuery, list_queries  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 
 HOST = "127.0.0.1"

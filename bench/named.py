@@ -49,8 +49,8 @@ from s3graph.ingest import ingest  # noqa: E402
 from s3graph.linking.links import Linker  # noqa: E402
 from s3graph.mapping.links import linked_mapper  # noqa: E402
 from s3graph.namespaces import DEFAULT_BASE  # noqa: E402
-from s3graph.queries import NamedQuery, load_query  # noqa: E402
 from s3graph.resources import resource_dir  # noqa: E402
+from s3graph.sparql import NamedQuery, load_query  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 from s3graph.validate import validate_graph  # noqa: E402
 from s3graph.vocab.nuts_csv import load_reference_dir  # noqa: E402

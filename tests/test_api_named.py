@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
-from s3graph.queries import format_json, list_queries, load_query, run_query
+from s3graph.sparql import format_json, list_queries, load_query, run_query
 from s3graph.store import Store
 
 BASE = "https://w3id.org/s3graph/"

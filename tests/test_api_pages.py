@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SKOS
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
-from s3graph.queries import list_queries, load_query, run_query
+from s3graph.sparql import list_queries, load_query, run_query
 from s3graph.store import Store
 
 BASE = "https://w3id.org/s3graph/"

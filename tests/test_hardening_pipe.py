@@ -82,7 +82,7 @@ def test_a_broken_pipe_that_is_not_the_output_is_still_a_bug(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pipe of s3graph's own (to a worker) breaking is no reader stopping early: exit 70."""
-    import s3graph.queries as queries
+    import s3graph.sparql as queries
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")

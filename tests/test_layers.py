@@ -60,7 +60,7 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         },
     ),
     ("pipeline and store", {"pipeline": ("s3graph.pipeline",), "store": ("s3graph.store",)}),
-    ("queries", {"sparql": ("s3graph.sparql", "s3graph.queries")}),
+    ("queries", {"sparql": ("s3graph.sparql",)}),
     (
         "vocabularies in the store, query workers",
         {

@@ -18,7 +18,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 import s3graph.resources
 from s3graph.errors import QueryError
-from s3graph.queries import (
+from s3graph.resources import resource_dir
+from s3graph.sparql import (
     HEADER_FIELDS,
     NamedQuery,
     Parameter,
@@ -33,7 +34,6 @@ from s3graph.queries import (
     plain,
     run_query,
 )
-from s3graph.resources import resource_dir
 from s3graph.store import Store, Term
 
 BASE = "https://w3id.org/s3graph/"

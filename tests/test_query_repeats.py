@@ -43,8 +43,8 @@ from conftest import find_shared_dir
 from s3graph.ingest import ingest
 from s3graph.linking.links import Linker
 from s3graph.mapping.links import linked_mapper
-from s3graph.queries import bind_parameters, load_query
 from s3graph.resources import resource_dir
+from s3graph.sparql import bind_parameters, load_query
 from s3graph.store import Store
 from s3graph.validate import validate_graph
 from s3graph.vocab.nuts_csv import load_reference_dir

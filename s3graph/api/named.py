@@ -6,7 +6,7 @@ description) and the ``format`` switch. ``GET /api/queries`` lists them all.
 
 A query answers SPARQL 1.1 Query Results JSON, or CSV with ``?format=csv`` or ``Accept:
 text/csv`` (``format`` beats ``Accept``). Parameters come from the query string and are bound as
-typed terms by :func:`s3graph.queries.run_query`; an unknown, missing or badly typed parameter is a
+typed terms by :func:`s3graph.sparql.run_query`; an unknown, missing or badly typed parameter is a
 400 with the API's one error shape ``{"error": ..., "detail": ...}``. The query runs in a query
 worker under the same timeout, memory limit and row cap as ``/sparql`` (a cut is signalled in the
 ``X-S3graph-Truncated`` header).
@@ -23,8 +23,8 @@ from fastapi.responses import JSONResponse, Response
 from s3graph.api.errors import timing_headers
 from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
-from s3graph.queries import NamedQuery, format_csv, format_json, list_queries, run_query
 from s3graph.rdf.formats import negotiate
+from s3graph.sparql import NamedQuery, format_csv, format_json, list_queries, run_query
 
 PREFIX = "/api/queries"
 JSON_TYPE = "application/sparql-results+json"

@@ -26,8 +26,8 @@ from s3graph.api import svg, views
 from s3graph.api.errors import stopped_error
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
 from s3graph.api.reader import pooled_reader
-from s3graph.queries import Queryable, list_queries
 from s3graph.querypool import QueryStopped
+from s3graph.sparql import Queryable, list_queries
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

@@ -1,6 +1,6 @@
 """A store-shaped reader whose queries run in the query pool: for named queries and pages.
 
-Named queries (:func:`s3graph.queries.run_query`) and the pages' views call ``reader.query(text,
+Named queries (:func:`s3graph.sparql.run_query`) and the pages' views call ``reader.query(text,
 substitutions)`` as they would on a :class:`~s3graph.store.Store`; here every call is a job for a
 query worker, under the pool's limits and the request's one deadline (counted from its arrival,
 for all the queries a page runs). The worker caps the rows (``max_rows``) and writes SPARQL JSON

@@ -1,7 +1,7 @@
 """The data behind the HTML pages and the RDF descriptions, read with the ``page-*`` queries.
 
 Every function runs named queries (``queries/*.rq``) with bound parameters through
-:func:`s3graph.queries.run_query` and returns plain rows (dicts of strings, integers for
+:func:`s3graph.sparql.run_query` and returns plain rows (dicts of strings, integers for
 ``xsd:integer``), ready for a Jinja2 template or an SVG drawing. No SPARQL text lives here.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from s3graph.queries import NamedQuery, Queryable, load_query, plain, run_query
 from s3graph.rdf.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD
 from s3graph.rdf.namespaces import S3G as S3G  # the pages key their templates by class IRI
+from s3graph.sparql import NamedQuery, Queryable, load_query, plain, run_query
 from s3graph.store import Term
 
 Row = dict[str, Any]

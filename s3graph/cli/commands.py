@@ -157,7 +157,7 @@ def query(
 
     The query runs in a worker process under --timeout and --query-memory.
     """
-    from s3graph import queries
+    from s3graph import sparql as queries
     from s3graph.errors import QueryError
     from s3graph.querypool import QueryStopped
 
@@ -201,7 +201,7 @@ def _param_name(parameter: object) -> str:
 @click.pass_obj
 def stats(settings: Settings) -> None:
     """Count quads and named graphs (and reports, partnerships, regions) in the store."""
-    from s3graph import queries
+    from s3graph import sparql as queries
 
     with open_store(settings) as store:
         result = queries.run_query(store, queries.load_query("stats"), {}, base=settings.base)

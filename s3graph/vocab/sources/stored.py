@@ -110,7 +110,7 @@ def describe_graph(iri: str) -> str:
 def run_rows(store: Store, name: str) -> list[Row]:
     """The rows of a named query as plain values (None where unbound)."""
     from s3graph.namespaces import DEFAULT_BASE
-    from s3graph.queries import load_query, plain, run_query
+    from s3graph.sparql import load_query, plain, run_query
 
     result = run_query(store, load_query(name), {}, base=DEFAULT_BASE)
     return [
