@@ -23,6 +23,7 @@ from typing import Any
 
 from s3graph.errors import QueryError
 from s3graph.export.files import open_text_output, output_path
+from s3graph.rdf.namespaces import CSVW
 from s3graph.sparql import Column, TableQuery, load_tables, plain, select
 from s3graph.store import Store
 
@@ -39,7 +40,7 @@ __all__ = [
 #: Name of the CSVW metadata file written next to the tables.
 METADATA_FILE = "csv-metadata.json"
 #: JSON-LD context of CSVW metadata.
-CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
+CSVW_CONTEXT = CSVW.rstrip("#")
 #: Title of the group of tables in the metadata.
 GROUP_TITLE = "s3graph tables"
 

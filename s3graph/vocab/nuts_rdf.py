@@ -29,14 +29,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from s3graph.namespaces import DEFAULT_BASE, NUTS_CODE, S3G
+from s3graph.rdf.namespaces import NUTS as NUTS_NS
 from s3graph.vocab.nuts_index import NutsChange, NutsRegion
 
 #: The Publications Office's NUTS concept scheme (all versions).
-NUTS = URIRef("http://data.europa.eu/nuts")
+NUTS = URIRef(NUTS_NS.rstrip("/"))
 #: Prefix of the per-version scheme IRIs.
-NUTS_SCHEME_PREFIX = "http://data.europa.eu/nuts/scheme/"
+NUTS_SCHEME_PREFIX = NUTS_NS.iri("scheme/")
 #: The Publications Office's level property (read, not written; see the module docstring).
-PO_NUTS_LEVEL = URIRef("http://data.europa.eu/nuts/level")
+PO_NUTS_LEVEL = NUTS_NS.level
 #: Prefix of the change nodes.
 NUTS_CHANGE_PREFIX = f"{DEFAULT_BASE}nuts-change/"
 
@@ -235,7 +236,7 @@ def nuts_graph(
 
 
 #: The named graph holding the change table when it is loaded on its own (``nuts-changes.csv``).
-NUTS_CHANGES_GRAPH = URIRef("http://data.europa.eu/nuts/changes")
+NUTS_CHANGES_GRAPH = NUTS_NS.changes
 
 
 def nuts_changes_graph(

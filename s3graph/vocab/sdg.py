@@ -18,13 +18,13 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from s3graph.namespaces import SDG
+from s3graph.rdf.namespaces import SDG, SDG_KOS
 from s3graph.vocab.rdf_files import VocabFileError, parse_rdf_file
 
 #: The UN SDG concept scheme, also the identifier of the SDG graph.
-SDG_SCHEME = URIRef("http://metadata.un.org/sdg")
+SDG_SCHEME = URIRef(SDG_KOS)
 #: The UN SDG ontology (``sdgo:Goal``, ``sdgo:Target``, ``sdgo:Indicator``...).
-SDGO = "http://metadata.un.org/sdg/ontology#"
+SDGO = SDG.iri("ontology#")
 #: Number of goals.
 GOAL_COUNT = 17
 
