@@ -5,7 +5,7 @@
 Builds an in-memory store of ``--rows`` synthetic rows (IRIs that repeat, language-tagged and
 typed literals, as the named queries return), then times :func:`s3graph.api.execute.handle_job`
 for ``SELECT`` in JSON, XML, CSV and TSV, with and without a row cap. With ``--old`` (a copy of
-an earlier ``execute.py``, e.g. ``git show REV:s3graph/api/execute.py > /tmp/old.py``) the same
+an earlier ``execute.py``, e.g. ``git show REV:s3graph/api/execute.py > old_execute.py``) the same
 jobs run through that module too, and the ratio new/old is printed beside each figure; the JSON
 bodies must be the same bytes, the others the same solutions. It prints figures and never
 asserts timings.
