@@ -523,3 +523,23 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def graph_shapes() -> Any:
+    """The structural shapes of the mapping (``shapes/graph.ttl``), as an rdflib graph."""
+    from rdflib import Graph
+
+    from s3graph.resources import resource_dir
+
+    return Graph().parse(resource_dir("shapes") / "graph.ttl")
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> Any:
+    """The s3graph ontology (``ontology/s3graph.ttl``), as an rdflib graph."""
+    from rdflib import Graph
+
+    from s3graph.resources import resource_dir
+
+    return Graph().parse(resource_dir("ontology") / "s3graph.ttl")

@@ -24,7 +24,6 @@ from test_parse_properties import apply, mutation
 from s3graph.errors import ReportError
 from s3graph.mapping import to_graph
 from s3graph.parse import parse_text
-from s3graph.resources import resource_dir
 
 NAME = "mutant.txt"
 INGESTED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -48,16 +47,6 @@ def report_lines() -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(resource_dir("shapes") / "graph.ttl")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "s3graph.ttl")
-
-
 def conformance(text: str, base: str, shapes: Graph, ontology: Graph) -> tuple[str, str | None]:
     """(what happened, what SHACL reported when the graph does not conform, else None)."""
     try:
@@ -77,19 +66,20 @@ def conformance(text: str, base: str, shapes: Graph, ontology: Graph) -> tuple[s
 
 
 def test_the_unmutated_report_maps_to_a_conforming_graph(
-    report_lines: list[str], shapes: Graph, ontology: Graph
+    report_lines: list[str], graph_shapes: Graph, ontology_graph: Graph
 ) -> None:
     """The property is not vacuous: the report itself is accepted, mapped and conforms."""
     text = "\n".join(report_lines)
     report = parse_text(text, source_for(text, NAME))
     assert len(to_graph(report, ingested_at=INGESTED)) > 100
-    assert conformance(text, BASES[0], shapes, ontology) == ("mapped and validated", None)
+    outcome = conformance(text, BASES[0], graph_shapes, ontology_graph)
+    assert outcome == ("mapped and validated", None)
 
 
 @SETTINGS
 @given(data=st.data())
 def test_any_accepted_mutant_maps_to_a_conforming_graph(
-    data: st.DataObject, report_lines: list[str], shapes: Graph, ontology: Graph
+    data: st.DataObject, report_lines: list[str], graph_shapes: Graph, ontology_graph: Graph
 ) -> None:
     lines = report_lines
     for _ in range(data.draw(st.integers(1, 4), label="count")):
@@ -98,6 +88,6 @@ def test_any_accepted_mutant_maps_to_a_conforming_graph(
         kind, arg = data.draw(mutation(lines), label="mutation")
         lines = apply(lines, kind, arg)
     base = data.draw(st.sampled_from(BASES), label="base")
-    outcome, problem = conformance("\n".join(lines), base, shapes, ontology)
+    outcome, problem = conformance("\n".join(lines), base, graph_shapes, ontology_graph)
     event(outcome)
     assert problem is None, problem

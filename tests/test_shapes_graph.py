@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -13,19 +12,8 @@ from rdflib.namespace import SH
 from s3graph.mapping import to_graph
 from s3graph.namespaces import S3G
 from s3graph.parse import parse_file
-from s3graph.resources import resource_dir
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(resource_dir("shapes") / "graph.ttl")
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "s3graph.ttl")
 
 
 def _conforms(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, str, set[str]]:
@@ -36,20 +24,22 @@ def _conforms(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, str, s
     return bool(conforms), str(text), paths
 
 
-def test_corpus_graphs_conform(corpus_files, shapes: Graph, ontology: Graph) -> None:
+def test_corpus_graphs_conform(corpus_files, graph_shapes: Graph, ontology_graph: Graph) -> None:
     for case in corpus_files:
         graph = to_graph(parse_file(Path(case.txt)), ingested_at=NOW)
-        conforms, text, _ = _conforms(graph, shapes, ontology)
+        conforms, text, _ = _conforms(graph, graph_shapes, ontology_graph)
         assert conforms, f"{case.txt}:\n{text}"
 
 
-def test_a_broken_graph_is_reported(corpus_files, shapes: Graph, ontology: Graph) -> None:
+def test_a_broken_graph_is_reported(
+    corpus_files, graph_shapes: Graph, ontology_graph: Graph
+) -> None:
     graph = to_graph(parse_file(Path(corpus_files[0].txt)), ingested_at=NOW)
     report = next(graph.subjects(S3G.partnership, None))
     graph.add((report, S3G.partnership, URIRef("https://w3id.org/s3graph/partnership/other")))
     sdg = next(graph.subjects(S3G.goal, None))
     graph.set((sdg, S3G.goal, URIRef("http://metadata.un.org/sdg/18")))
     graph.add((sdg, S3G.sourceLine, Literal("x")))
-    conforms, _, paths = _conforms(graph, shapes, ontology)
+    conforms, _, paths = _conforms(graph, graph_shapes, ontology_graph)
     assert not conforms
     assert paths == {str(S3G.partnership), str(S3G.goal), str(S3G.sourceLine)}
