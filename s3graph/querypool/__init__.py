@@ -13,12 +13,13 @@ limit or when too many long queries run, and forks a fresh one. A query that cra
 - :mod:`.isolation`: what a worker does to itself (no network, an address-space cap, dying with
   its parent) and what the pool reads of it (its memory);
 - :mod:`.zygote`: the process that forks workers, and the worker's loop;
-- :mod:`.pool`: the pool: queueing, deadlines, supervision, replacement.
+- :mod:`.pool`: the pool: queueing, deadlines, supervision, replacement;
+- :mod:`.stopped`: why a query was stopped, as exceptions with the words clients read.
 """
 
 from s3graph.querypool.limits import PoolLimits, parse_size
-from s3graph.querypool.pool import (
-    QueryPool,
+from s3graph.querypool.pool import QueryPool
+from s3graph.querypool.stopped import (
     QueryStopped,
     ServerBusy,
     WorkerCrashed,

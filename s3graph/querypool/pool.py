@@ -37,6 +37,14 @@ from typing import Any
 from s3graph.querypool import channel
 from s3graph.querypool.isolation import cpu_time, private_memory
 from s3graph.querypool.limits import PoolLimits
+from s3graph.querypool.stopped import (
+    QueryStopped,
+    ServerBusy,
+    WorkerCrashed,
+    WorkerOutOfMemory,
+    WorkerTimeout,
+    stopped,
+)
 from s3graph.querypool.zygote import Handle, Hello, Prepare, Zygote
 
 __all__ = [
@@ -60,35 +68,6 @@ NETWORK_WORKERS = 2
 #: ones, and the server's own threads are never starved by queries.
 SLOW_NICE = 10
 LONG_NICE = 19
-
-
-class QueryStopped(Exception):
-    """The query was stopped before it answered; ``waited`` and ``ran`` say for how long."""
-
-    #: A short title for the client.
-    title = "query stopped"
-
-    def __init__(self, detail: str, *, waited: float, ran: float) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.waited = waited
-        self.ran = ran
-
-
-class WorkerTimeout(QueryStopped):
-    title = "query timeout"
-
-
-class WorkerOutOfMemory(QueryStopped):
-    title = "query memory limit"
-
-
-class ServerBusy(QueryStopped):
-    title = "server busy"
-
-
-class WorkerCrashed(QueryStopped):
-    title = "query engine failure"
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,38 +215,7 @@ class QueryPool:
         return Done(value, None, worker.waited, ran)
 
     def _stopped(self, worker: _Worker, ran: float) -> QueryStopped:
-        waited, limits = worker.waited, self.limits
-        timing = f"(waited {waited:.2f} s for a worker, ran {ran:.2f} s)"
-        if worker.reason == "timeout":
-            return WorkerTimeout(
-                f"the query passed its {limits.timeout:g} s {timing}; narrow it (LIMIT, more"
-                " specific patterns) and try again",
-                waited=waited,
-                ran=ran,
-            )
-        if worker.reason == "memory":
-            return WorkerOutOfMemory(
-                f"the query needed more than its {_mib(limits.query_memory)} of memory {timing};"
-                " narrow it (fewer variables joined, LIMIT without ORDER BY) and try again",
-                waited=waited,
-                ran=ran,
-            )
-        if worker.reason == "busy":
-            return ServerBusy(
-                f"{limits.long_queries} long queries are running already, the most at once "
-                f"{timing}; try again shortly",
-                waited=waited,
-                ran=ran,
-            )
-        if worker.reason == "cancelled":
-            return QueryStopped(f"the query was cancelled {timing}", waited=waited, ran=ran)
-        return WorkerCrashed(
-            f"the query engine failed on this query and its worker ended {timing}: it may be too"
-            f" large (memory limit {_mib(limits.query_memory)}) or trip a bug in the engine;"
-            " the server goes on",
-            waited=waited,
-            ran=ran,
-        )
+        return stopped(worker.reason, self.limits, waited=worker.waited, ran=ran)
 
     # -- workers -------------------------------------------------------------------------------
 
@@ -293,13 +241,7 @@ class QueryPool:
                     if self._closed:
                         raise RuntimeError("the query pool is closed")
                     queue.remove(waiter)
-                    waited = time.monotonic() - arrived
-                    raise WorkerTimeout(
-                        f"the query waited its whole {self.limits.timeout:g} s for a worker"
-                        f" (waited {waited:.2f} s, ran 0 s); the server is busy, try again",
-                        waited=waited,
-                        ran=0.0,
-                    )
+                    raise stopped("queued", self.limits, waited=time.monotonic() - arrived, ran=0)
         if waiter.worker is not None:
             return waiter.worker
         try:
@@ -503,10 +445,6 @@ class QueryPool:
         """The pids of the workers alive now."""
         with self._lock:
             return [w.pid for w in (*self._busy, *self._idle[False], *self._idle[True])]
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1 << 20):,.0f} MiB"
 
 
 #: A pool factory, as the web app and the CLI build one.
