@@ -11,6 +11,11 @@ into ``{table}.csv`` (``.csv.gz`` with ``gzip``): a header row of the column nam
 literals as plain text, an empty cell where a value is unbound. Then it writes
 ``csv-metadata.json``, the CSVW description (https://www.w3.org/TR/tabular-metadata/) of the files,
 with sorted keys.
+
+The header row holds the column ``name``s and the metadata gives no CSVW ``titles``: a validator
+checks the header against the titles, and the names (snake case, the keys other tables refer to)
+are what scripts select columns by, so they stay the header. The human caption of a column is
+kept as its ``dc:title``, a common property the header check ignores.
 """
 
 from __future__ import annotations
@@ -133,7 +138,7 @@ def _table_metadata(table: TableQuery, *, gzip: bool) -> dict[str, Any]:
 def _column_metadata(column: Column) -> dict[str, str]:
     return {
         "name": column.name,
-        "titles": column.title,
+        "dc:title": column.title,
         "datatype": column.datatype,
         "dc:description": column.description,
     }
