@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shlex
 from os import PathLike
 
 
@@ -27,11 +28,37 @@ class ReportError(S3GraphError):
         return (type(self), (self.path, self.line, self.expected, self.found))
 
     def __str__(self) -> str:
-        message = f"{self.path}:{self.line}: expected {self.expected}"
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path  # 0: the whole file
+        message = f"{where}: expected {self.expected}"
         if self.found is not None:
             shown = self.found if len(self.found) <= 80 else self.found[:77] + "..."
             message += f', found "{shown}"'
+        if self.expected == UTF8_EXPECTED and (self.found or "").startswith("the byte 0x"):
+            message += f"; if it is Latin-1 text, convert it: {iconv_command(self.path)}"
         return message
+
+
+#: What a :class:`ReportError` expects of a file that is not UTF-8 (its hint depends on it).
+UTF8_EXPECTED = "UTF-8 text"
+
+
+def iconv_command(path: str) -> str:
+    """The shell command that writes a Latin-1 file's text as UTF-8 beside it (``FILE.utf8``)."""
+    return f"iconv -f LATIN1 -t UTF-8 {shlex.quote(path)} > {shlex.quote(path + '.utf8')}"
+
+
+class MissingFileError(ReportError):
+    """A file named on the command line does not exist: said as such, with no line."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, 0, "an existing file or directory")
+
+    def __reduce__(self) -> tuple[type[MissingFileError], tuple[str]]:  # type: ignore[override]
+        """Pickled with its path, so that it crosses from a worker process intact."""
+        return (type(self), (self.path,))
+
+    def __str__(self) -> str:
+        return f"{self.path}: no such file or directory"
 
 
 class StoreError(S3GraphError):

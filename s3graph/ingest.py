@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from s3graph.errors import ReportError, S3GraphError
+from s3graph.errors import MissingFileError, S3GraphError
 from s3graph.model import ParseWarning
 from s3graph.pipeline import MapReport, ParseReport, Pipeline, ValidateReport
 from s3graph.process import die_with_parent
@@ -99,7 +99,7 @@ def _expand(path: Path) -> list[Path]:
         return sorted(p for p in path.rglob("*.txt") if p.is_file())
     if path.is_file():
         return [path]
-    raise ReportError(str(path), 0, "an existing file or directory")
+    raise MissingFileError(str(path))
 
 
 def ingest(

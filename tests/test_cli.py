@@ -15,10 +15,13 @@ from click.testing import CliRunner, Result
 
 from s3graph.cli import main
 
-ERROR_LINE = re.compile(r"^.+:\d+: expected ")
+#: A bad input's one line: located where it goes wrong, or the file named as missing (issue 12).
+ERROR_LINE = re.compile(r"^.+(:\d+: expected |: no such file or directory$)")
 WARNING_LINE = re.compile(r"^.+:\d+: (warning|violation): ")
 SUMMARY_LINE = re.compile(
-    r"^ingested (\d+) files: (\d+) triples, (\d+) warnings; validation: \d+ problems: .*$", re.M
+    r"^ingested (\d+) files?: (\d+) triples?, (\d+) parse warnings?; "
+    r"validation: \d+ problems?: .*$",
+    re.M,
 )
 MINING = "mining-industry-2020-h1.txt"
 

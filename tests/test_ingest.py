@@ -120,7 +120,7 @@ def test_a_missing_path_is_a_report_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
     with pytest.raises(ReportError) as caught:
         collect_files([write(tmp_path / "a.txt"), missing])
-    assert str(caught.value) == f"{missing}:0: expected an existing file or directory"
+    assert str(caught.value) == f"{missing}: no such file or directory"
 
 
 # -- ingesting ---------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ def ingest(
     from s3graph import ingest as core
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
+    from s3graph.validate.problems import counted
     from s3graph.vocab.sources.loading import ensure_base_vocabularies
 
     sources = [*paths, *([examples_dir()] if examples else [])]
@@ -115,8 +116,9 @@ def ingest(
         echo_warnings(str(path), [warning])
     echo_problems(p for p in summary.problems if p.severity != "Info")
     click.echo(
-        f"ingested {summary.files} files: {summary.triples} triples, "
-        f"{len(summary.warnings)} warnings; validation: {problem_summary(summary.problems)}"
+        f"ingested {counted(summary.files, 'file')}: {counted(summary.triples, 'triple')}, "
+        f"{counted(len(summary.warnings), 'parse warning')}; "
+        f"validation: {problem_summary(summary.problems)}"
     )
 
 

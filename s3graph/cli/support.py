@@ -88,9 +88,13 @@ def progress_bar(length: int) -> Iterator[Callable[..., None]]:
 
 
 def echo_warnings(path: str, warnings: Sequence[ParseWarning]) -> None:
-    """Parse warnings on stderr, one ``FILE:LINE: warning: message`` line each."""
+    """Parse warnings on stderr, one ``FILE:LINE: warning: message`` line each.
+
+    A warning about the whole file (line 0: no line to look at) is ``FILE: warning: message``.
+    """
     for warning in warnings:
-        click.echo(f"{path}:{warning.line}: warning: {warning.message}", err=True)
+        where = f"{path}:{warning.line}" if warning.line > 0 else path
+        click.echo(f"{where}: warning: {warning.message}", err=True)
 
 
 def nuts_option(command: Callable[..., None]) -> Callable[..., None]:
@@ -149,7 +153,10 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
 
 def echo_problems(problems: Iterable[Problem]) -> None:
     """Validation problems on stderr, one ``FILE:LINE: severity: rule: message`` line each."""
+    from s3graph.validate.problems import located_message
+
     for p in problems:
         where = f"{p.file}:{p.line}" if p.line is not None else p.file
         fix = f" ({p.suggestion})" if p.suggestion else ""
-        click.echo(f"{where}: {p.severity.lower()}: {p.rule}: {p.message}{fix}", err=True)
+        message = located_message(p)
+        click.echo(f"{where}: {p.severity.lower()}: {p.rule}: {message}{fix}", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from s3graph.errors import ReportError
+from s3graph.errors import MissingFileError, ReportError
 from s3graph.model import (
     Answer,
     Event,
@@ -50,6 +50,8 @@ def parse_file(path: Path) -> Report:
             data = handle.read(MAX_REPORT_BYTES + 1)
     except IsADirectoryError:
         raise ReportError(name, 0, "a report file, not a directory") from None
+    except FileNotFoundError:
+        raise MissingFileError(name) from None
     except OSError as err:
         raise ReportError(name, 0, "a readable file", err.strerror or str(err)) from None
     return parse_text(decode(name, data), source_of(name, data))
@@ -101,6 +103,7 @@ def parse_text(text: str, source: SourceFile) -> Report:
 
 def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
     blocks = sections.blocks
+    _check_one_report(sections, name)
     if "reporting_period" not in blocks and "partnership" not in blocks:
         first = next((ln for ln in lines if not ln.blank), None)
         raise ReportError(
@@ -118,6 +121,22 @@ def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
             sections.last_line,
             f'the question "{following.label}" after line {blocks[missing.key].label_line}; '
             "the report ends early (truncated?)",
+        )
+
+
+def _check_one_report(sections: Sections, name: str) -> None:
+    """One report per file, each question once: ``cat a.txt b.txt`` is not a report."""
+    if sections.second_report is not None:
+        raise ReportError(
+            name,
+            sections.second_report,
+            "one report per file, found a second report header (split the file, or use --split)",
+        )
+    for question, first, again in sections.repeats:
+        raise ReportError(
+            name,
+            again,
+            f'the question "{question.label}" once, found it again (first at line {first})',
         )
 
 

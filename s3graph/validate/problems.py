@@ -44,6 +44,23 @@ class Problem:
         )
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def located_message(problem: Problem) -> str:
+    """The message without its own ``line N: `` lead when the line is shown beside it anyway.
+
+    The judges write the line into the message (it is read alone in the graph); where the
+    output already says ``FILE:LINE:`` or ``line N`` the repeat is dropped.
+    """
+    lead = f"line {problem.line}: "
+    if problem.line is not None and problem.message.startswith(lead):
+        return problem.message[len(lead) :]
+    return problem.message
+
+
 def is_violation(problem: Problem) -> bool:
     return problem.severity == "Violation"
 
@@ -59,7 +76,8 @@ def format_text(problems: Iterable[Problem]) -> str:
             shown = p.value and p.value != p.rule and not p.value.startswith("http")
             value = f" [{p.value}]" if shown else ""
             fix = f" -> {p.suggestion}" if p.suggestion else ""
-            out.append(f"  {where:>9}  {p.severity:<9} {p.rule:<26} {p.message}{value}{fix}")
+            message = located_message(p)
+            out.append(f"  {where:>9}  {p.severity:<9} {p.rule:<26} {message}{value}{fix}")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -70,9 +88,7 @@ def format_json(problems: Sequence[Problem]) -> str:
 
 
 def summary(problems: Sequence[Problem]) -> str:
-    """``N problems: V violations, W warnings, I infos``."""
+    """``N problems: V violations, W warnings, I infos`` (each noun in the right number)."""
     counts = {s: sum(1 for p in problems if p.severity == s) for s in SEVERITIES}
-    return (
-        f"{len(problems)} problems: {counts['Violation']} violations, "
-        f"{counts['Warning']} warnings, {counts['Info']} infos"
-    )
+    parts = ", ".join(counted(counts[s], s.lower()) for s in SEVERITIES)
+    return f"{counted(len(problems), 'problem')}: {parts}"

@@ -1,0 +1,85 @@
+"""What the command line says: each place once, counts in the right number, files named plainly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from s3graph.cli import main
+
+MINING = "mining-industry-2020-h1.txt"
+
+
+def run(store: Path, *args: str | Path) -> Result:
+    runner = CliRunner(env={"S3GRAPH_STORE": None, "S3GRAPH_BASE": None})
+    return runner.invoke(main, ["--store", str(store), *map(str, args)])
+
+
+@pytest.fixture
+def corpus(shared_dir: Path) -> Path:
+    return shared_dir / "corpus"
+
+
+@pytest.fixture
+def nuts(shared_dir: Path) -> Path:
+    return shared_dir / "reference"
+
+
+def test_a_problem_line_names_its_line_once(corpus: Path, nuts: Path, tmp_path: Path) -> None:
+    result = run(tmp_path / "store", "ingest", "--nuts", nuts, corpus)
+    assert result.exit_code == 0, result.stderr
+    _assert_each_line_said_once(result.stderr, r"^.+?:(\d+): ")
+
+
+def test_the_text_format_names_each_line_once(corpus: Path, nuts: Path, tmp_path: Path) -> None:
+    result = run(tmp_path / "store", "validate", "--nuts", nuts, corpus)
+    _assert_each_line_said_once(result.stdout, r"^\s+line (\d+)\s")
+
+
+def _assert_each_line_said_once(output: str, located: str) -> None:
+    """Every output line that ``located`` finds a line number in does not repeat it."""
+    found = [(m, ln) for ln in output.splitlines() if (m := re.match(located, ln))]
+    assert found, output
+    for match, line in found:
+        assert f"line {match.group(1)}:" not in line, line
+
+
+def test_counts_take_the_right_number(corpus: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / MINING).write_bytes((corpus / MINING).read_bytes())
+    result = run(tmp_path / "store", "ingest", one)
+    assert result.exit_code == 0, result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("ingested 1 file: "), summary
+    for count, noun in re.findall(r"(\d+) ([a-z]+(?: [a-z]+)?)", summary):
+        if count == "1":
+            assert not noun.endswith("s"), summary
+        else:
+            assert noun.endswith("s"), summary
+
+
+@pytest.mark.parametrize("command", ["ingest", "validate", "parse"])
+def test_a_missing_file_is_said_to_be_missing(command: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    result = run(tmp_path / "store", command, missing)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{missing}: no such file or directory"
+    assert ":0:" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "validate", "parse"])
+def test_latin1_input_is_answered_with_the_iconv_command(
+    command: str, corpus: Path, tmp_path: Path
+) -> None:
+    text = (corpus / MINING).read_text("utf-8") + "\nRégion Île-de-France\n"
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(text.encode("latin-1", errors="replace"))
+    result = run(tmp_path / "store", command, latin)
+    assert result.exit_code == 2
+    expected = f"iconv -f LATIN1 -t UTF-8 {latin} > {latin}.utf8"
+    assert result.stderr.strip().endswith(expected), result.stderr
+    assert re.match(rf"^{re.escape(str(latin))}:\d+: expected UTF-8 text", result.stderr)
