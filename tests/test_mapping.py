@@ -239,7 +239,7 @@ SMALL_EXPECTED = """
 
 <report/textiles/2020-H2/source/checksum> a spdx:Checksum ;
     spdx:algorithm spdx:checksumAlgorithm_sha256 ;
-    spdx:checksumValue "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" .
+    spdx:checksumValue "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"^^xsd:hexBinary .
 
 <report/textiles/2020-H2/ingestion> a prov:Activity ;
     prov:used <report/textiles/2020-H2/source> ;
@@ -314,6 +314,7 @@ def test_literals_are_plain_strings_dates_integers_or_times(build: object) -> No
         ns.XSD.integer,
         ns.XSD.dateTime,
         ns.XSD.nonNegativeInteger,
+        ns.XSD.hexBinary,  # the source file's checksum, as SPDX types it (issue 12)
     }
     for _, _, obj in graph:
         if isinstance(obj, Literal):

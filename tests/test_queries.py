@@ -152,7 +152,7 @@ def _add_source(g: Graph, r: FakeReport) -> None:
     g.add((source, DCTERMS.title, Literal(f"{r.slug}-{r.period}.txt")))
     g.add((source, SPDX.checksum, checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue, Literal(sha(r))))
+    g.add((checksum, SPDX.checksumValue, Literal(sha(r), datatype=XSD.hexBinary)))
 
 
 def sha(r: FakeReport) -> str:

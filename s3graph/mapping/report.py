@@ -235,7 +235,8 @@ def _add_provenance(graph: Sink, s: Subjects, ingested_at: datetime) -> None:
     graph.add((source, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
     graph.add((checksum, RDF.type, SPDX.Checksum))
     graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    graph.add((checksum, SPDX.checksumValue, Literal(file.sha256.lower())))
+    # SPDX and DCAT-AP type the value xsd:hexBinary (a plain string fails their shapes).
+    graph.add((checksum, SPDX.checksumValue, Literal(file.sha256.lower(), datatype=XSD.hexBinary)))
     graph.add((ingestion, RDF.type, PROV.Activity))
     graph.add((ingestion, PROV.used, source))
     graph.add((ingestion, PROV.startedAtTime, Literal(ingested_at, datatype=XSD.dateTime)))
