@@ -103,6 +103,7 @@ def parse_text(text: str, source: SourceFile) -> Report:
 
 def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
     blocks = sections.blocks
+    _check_one_report(sections, name)
     if "reporting_period" not in blocks and "partnership" not in blocks:
         first = next((ln for ln in lines if not ln.blank), None)
         raise ReportError(
@@ -120,6 +121,22 @@ def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
             sections.last_line,
             f'the question "{following.label}" after line {blocks[missing.key].label_line}; '
             "the report ends early (truncated?)",
+        )
+
+
+def _check_one_report(sections: Sections, name: str) -> None:
+    """One report per file, each question once: ``cat a.txt b.txt`` is not a report."""
+    if sections.second_report is not None:
+        raise ReportError(
+            name,
+            sections.second_report,
+            "one report per file, found a second report header (split the file, or use --split)",
+        )
+    for question, first, again in sections.repeats:
+        raise ReportError(
+            name,
+            again,
+            f'the question "{question.label}" once, found it again (first at line {first})',
         )
 
 

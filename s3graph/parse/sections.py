@@ -33,6 +33,10 @@ class Sections:
     #: Non-blank lines that stand before the first question and are not the form's own text.
     preamble: tuple[Line, ...]
     last_line: int
+    #: Line numbers of labels found again where the form has them once: (question, first, again).
+    repeats: tuple[tuple[Question, int, int], ...] = ()
+    #: The first line of a second report in the file (its heading, else its first label), if any.
+    second_report: int | None = None
 
 
 #: A line that may be a label or the form's own text: its first word (after "*" markers) is one
@@ -86,4 +90,40 @@ def split_sections(lines: list[Line]) -> Sections:
         blocks[question.key] = Block(question, lines[i].no, body, content)
     first = positions[0][0] if positions else len(lines)
     preamble = tuple(ln for ln in _without(lines, 0, first, form_text) if ln.text)
-    return Sections(blocks, preamble, lines[-1].no if lines else 0)
+    repeats = _repeats(folded, positions)
+    second = _second_report(lines, repeats, set(form_text))
+    numbered = tuple((q, lines[i].no, lines[j].no) for q, i, j in repeats)
+    return Sections(blocks, preamble, lines[-1].no if lines else 0, numbered, second)
+
+
+def _repeats(
+    folded: dict[int, str], positions: list[tuple[int, Question]]
+) -> list[tuple[Question, int, int]]:
+    """Indexes of labels found again: (question, index of its label, index of the repeat).
+
+    Page-break headings and repeated table headers are the form's own text, never labels, so
+    they are not repeats; only a question's label line printed twice is.
+    """
+    repeats: list[tuple[Question, int, int]] = []
+    for i, question in positions:
+        again = next((j for j in folded if j != i and question.matches(folded[j])), None)
+        if again is not None:
+            repeats.append((question, min(i, again), max(i, again)))
+    return sorted(repeats, key=lambda r: r[2])
+
+
+def _second_report(
+    lines: list[Line], repeats: list[tuple[Question, int, int]], form_text: set[int]
+) -> int | None:
+    """Where a second report starts: the first question's label again, and the form's heading
+    (blank lines and the form's own text) printed above it, as ``cat a.txt b.txt`` gives."""
+    again = next((r[2] for r in repeats if r[0] is QUESTIONS[0]), None)
+    if again is None:
+        return None
+    start = again
+    for i in range(again - 1, -1, -1):
+        if lines[i].text and i not in form_text:
+            break
+        if lines[i].text:
+            start = i
+    return lines[start].no
