@@ -36,6 +36,11 @@ from s3graph.validate.dcat import validate_description
 BASE = "https://w3id.org/s3graph/"
 DATASET = URIRef(f"{BASE}dataset")
 PUBLISHER = URIRef(f"{BASE}dataset#publisher")
+CATALOG = URIRef(f"{BASE}dataset#catalog")
+CONTACT = URIRef(f"{BASE}dataset#contact")
+STABLE = URIRef("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
@@ -491,7 +496,33 @@ def test_cli_names_the_publisher_and_the_download_base(store_path: Path, tmp_pat
     assert len(downloads) == len(listed(folder)) - len(DESCRIPTION)
     assert all(download.startswith(url) for download in downloads)
     assert set(graph.objects(None, DCAT.accessURL)) == {URIRef(url)}
+    assert list(graph.objects(CONTACT, VCARD.fn)) == [Literal("Joint Research Centre")]
     assert validate_description(graph) == []
+
+
+def test_description_has_the_dcat_ap_recommended_properties(description: Graph) -> None:
+    """Issue 12: contact point, catalogue homepage, release date and licence, and per
+    distribution a description and a planned availability."""
+    assert list(description.objects(DATASET, DCAT.contactPoint)) == [CONTACT]
+    assert (CONTACT, RDF.type, VCARD.Kind) in description
+    assert list(description.objects(CONTACT, VCARD.fn)) == list(
+        description.objects(PUBLISHER, FOAF.name)
+    )
+    assert list(description.objects(CONTACT, VCARD.hasURL)) == [URIRef(BASE)]
+    assert list(description.objects(CATALOG, FOAF.homepage)) == [URIRef(BASE)]
+    assert list(description.objects(CATALOG, DCT.license)) == list(
+        description.objects(DATASET, DCT.license)
+    )
+    assert list(description.objects(CATALOG, DCT.issued)) == list(
+        description.objects(DATASET, DCT.issued)
+    )
+    distributions = set(description.subjects(RDF.type, DCAT.Distribution))
+    assert distributions
+    for distribution in distributions:
+        (text,) = description.objects(distribution, DCT.description)
+        (url,) = description.objects(distribution, DCAT.downloadURL)
+        assert str(url).rsplit("/", 1)[-1] in str(text), distribution
+        assert list(description.objects(distribution, DCATAP.availability)) == [STABLE]
 
 
 # -- 5. CSV ----------------------------------------------------------------------------------------

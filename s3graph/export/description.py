@@ -1,13 +1,14 @@
 """The DCAT-AP 3 description of an export (``dataset.ttl`` and ``dataset.jsonld``), with VoID.
 
-The fixed part (catalogue, publisher, licence, attribution, themes) is Turtle in
+The fixed part (catalogue, publisher, contact point, licence, attribution, themes) is Turtle in
 ``templates/dataset.ttl``, its relative IRIs resolved against the export's base. Added here from
 what was exported and measured: one ``dcat:Distribution`` per file with its download URL, media
-type, format, byte size and SHA-256 checksum; temporal coverage from the reporting periods;
-spatial coverage from the countries of the regions; issue and modification times from the
-ingestions; the partnerships as keywords; VoID statistics and one linkset per external
-vocabulary. Every node is an IRI and the output is sorted, so the same store and files give the
-same bytes.
+type, format, byte size, SHA-256 checksum, a description and a stable planned availability (the
+DCAT-AP recommended properties); temporal coverage from the reporting periods; spatial coverage
+from the countries of the regions; issue and modification times from the ingestions (the
+earliest also the catalogue's release date); the partnerships as keywords; VoID statistics and
+one linkset per external vocabulary. Every node is an IRI and the output is sorted, so the same
+store and files give the same bytes.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ from s3graph.export.views import Statistics, Syntax
 from s3graph.rdf.formats import FORMATS, Format, by_suffix
 from s3graph.rdf.namespaces import (
     DCAT,
+    DCATAP,
     DCTERMS,
     FOAF,
     IANA_MEDIA_TYPES,
     NUTS,
+    PLANNED_AVAILABILITY,
     RDF,
     S3G,
     SDG_KOS,
     SPDX,
+    VCARD,
     VOID,
     XSD,
 )
@@ -58,8 +62,10 @@ _RDF_TYPE = RDF.iri("type")
 _SPDX = str(SPDX)
 _VOID = str(VOID)
 _XSD = str(XSD)
+_DCATAP = str(DCATAP)
 _IANA = str(IANA_MEDIA_TYPES)
 _LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+_STABLE = PLANNED_AVAILABILITY.iri("STABLE")
 
 #: The formats of the exported files (before any ``.gz``).
 EXPORT_FORMATS: tuple[Format, ...] = tuple(
@@ -106,6 +112,10 @@ class Description:
     def dataset(self) -> str:
         return f"{self.base}{DESCRIPTION_STEM}"
 
+    @property
+    def catalog(self) -> str:
+        return f"{self.dataset}#catalog"
+
 
 def file_facts(folder: Path, path: Path) -> FileFacts:
     """Size and SHA-256 of ``path`` (a file under ``folder``), read in blocks."""
@@ -134,7 +144,7 @@ def describe(
     triples = list(_template(settings))
     add = _Adder(triples)
     dataset = settings.dataset
-    _coverage(add, store, dataset)
+    _coverage(add, store, settings)
     for name in partnerships.values():
         add(dataset, f"{_DCAT}keyword", ox.Literal(name, language="en"))
     for row in _query(store, "countries"):
@@ -186,15 +196,14 @@ class _Adder:
 
 
 def _template(settings: Description) -> Iterable[ox.Triple]:
-    publisher = f"{settings.base}{DESCRIPTION_STEM}#publisher"
-    name = FOAF.node("name")
+    # The publisher's name is said twice: as the agent's name and as the contact point's.
+    names = {
+        (ox.NamedNode(f"{settings.dataset}#publisher"), FOAF.node("name")),
+        (ox.NamedNode(f"{settings.dataset}#contact"), VCARD.node("fn")),
+    }
     for quad in ox.parse(path=_TEMPLATE, format=ox.RdfFormat.TURTLE, base_iri=settings.base):
         value = quad.object
-        if (
-            settings.publisher
-            and quad.subject == ox.NamedNode(publisher)
-            and quad.predicate == name
-        ):
+        if settings.publisher and (quad.subject, quad.predicate) in names:
             value = ox.Literal(settings.publisher)
         yield ox.Triple(quad.subject, quad.predicate, value)
 
@@ -205,7 +214,8 @@ def _query(store: Store, name: str) -> list[ox.QuerySolution]:
     return list(select(store, query.text, query.path, kind="description query"))
 
 
-def _coverage(add: _Adder, store: Store, dataset: str) -> None:
+def _coverage(add: _Adder, store: Store, settings: Description) -> None:
+    dataset = settings.dataset
     row = _query(store, "coverage")[0]
     if row["startDate"] is not None and row["endDate"] is not None:
         temporal = f"{dataset}#temporal"
@@ -215,6 +225,7 @@ def _coverage(add: _Adder, store: Store, dataset: str) -> None:
         add(temporal, f"{_DCAT}endDate", row["endDate"])
     if row["issued"] is not None and row["modified"] is not None:
         add(dataset, f"{_DCT}issued", row["issued"])
+        add(settings.catalog, f"{_DCT}issued", row["issued"])
         add(dataset, f"{_DCT}modified", row["modified"])
         # The version is the day of the latest ingestion (calendar versioning: 2026.11.27).
         add(dataset, f"{_DCAT}version", ox.Literal(row["modified"].value[:10].replace("-", ".")))
@@ -228,11 +239,10 @@ def _distribution(add: _Adder, settings: Description, facts: FileFacts, title: s
     checksum = f"{distribution}#sha256"
     add(settings.dataset, f"{_DCAT}distribution", distribution)
     add(distribution, _RDF_TYPE, f"{_DCAT}Distribution")
-    add(
-        distribution,
-        f"{_DCT}title",
-        ox.Literal(title or _title(name, file_format.label), language="en"),
-    )
+    title = title or _title(name, file_format.label)
+    add(distribution, f"{_DCT}title", ox.Literal(title, language="en"))
+    add(distribution, f"{_DCT}description", _file_description(facts.path, title))
+    add(distribution, f"{_DCATAP}availability", _STABLE)
     add(distribution, f"{_DCAT}accessURL", settings.download_base)
     add(distribution, f"{_DCAT}downloadURL", settings.download_base + facts.path)
     add(distribution, f"{_DCAT}mediaType", _IANA + file_format.media_type)
@@ -252,6 +262,14 @@ def _distribution(add: _Adder, settings: Description, facts: FileFacts, title: s
     whole = "/" not in name and not name.startswith("context")
     if whole and Path(name).suffix in (".nq", ".nt", ".ttl", ".jsonld"):
         add(settings.dataset, f"{_VOID}dataDump", settings.download_base + facts.path)
+
+
+def _file_description(path: str, title: str) -> ox.Literal:
+    return ox.Literal(
+        f"{title}: the file {path} of the s3graph export (SHA256SUMS beside it lists its "
+        "SHA-256 checksum).",
+        language="en",
+    )
 
 
 def _title(name: str, format_name: str) -> str:

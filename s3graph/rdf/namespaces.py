@@ -20,6 +20,7 @@ from rdflib import namespace as _rdflib
 __all__ = [
     "CSVW",
     "DCAT",
+    "DCATAP",
     "DCTERMS",
     "DEFAULT_BASE",
     "FILE_TYPE",
@@ -29,6 +30,7 @@ __all__ = [
     "NUTS_CODE",
     "ORG",
     "OWL",
+    "PLANNED_AVAILABILITY",
     "PREFIXES",
     "PROV",
     "RDF",
@@ -41,6 +43,7 @@ __all__ = [
     "SKOS",
     "SPDX",
     "TIME",
+    "VCARD",
     "VOID",
     "XSD",
     "Terms",
@@ -143,6 +146,14 @@ CSVW = Terms("http://www.w3.org/ns/csvw#")
 FILE_TYPE = Terms("http://publications.europa.eu/resource/authority/file-type/")
 #: IANA's registry of media types (``IANA_MEDIA_TYPES.iri("text/turtle")``).
 IANA_MEDIA_TYPES = Terms("https://www.iana.org/assignments/media-types/")
+#: vCard in RDF (the contact point of the export's description).
+VCARD = Terms("http://www.w3.org/2006/vcard/ns#")
+#: DCAT-AP's own terms (``DCATAP.iri("availability")``).
+DCATAP = Terms("http://data.europa.eu/r5r/")
+#: The EU authority table of planned availability (``PLANNED_AVAILABILITY.iri("STABLE")``).
+PLANNED_AVAILABILITY = Terms(
+    "http://publications.europa.eu/resource/authority/planned-availability/"
+)
 
 #: Prefix -> namespace IRI, for Turtle output, SPARQL ``PREFIX`` lines and JSON-LD contexts.
 PREFIXES: dict[str, str] = {
