@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from s3graph.cli.pooled import limit_options, pooled_reader
+from s3graph.cli.reading import max_bytes_option, report_reader
 from s3graph.cli.support import (
     Settings,
     echo_problems,
@@ -34,8 +35,11 @@ from s3graph.cli.support import (
     help="json: the corpus contract layout; ttl: the report's RDF graph as Turtle.",
 )
 @nuts_option
+@max_bytes_option
 @click.pass_obj
-def parse(settings: Settings, file: Path, fmt: str, nuts_dir: Path | None) -> None:
+def parse(
+    settings: Settings, file: Path, fmt: str, nuts_dir: Path | None, max_bytes: int
+) -> None:
     """Parse one report FILE and print it (warnings go to stderr as FILE:LINE: warning: ...).
 
     Region mentions are judged against NUTS (--nuts, or the versions loaded in the store) and
@@ -43,7 +47,8 @@ def parse(settings: Settings, file: Path, fmt: str, nuts_dir: Path | None) -> No
     """
     from s3graph.pipeline import Pipeline, as_rdflib
 
-    pipeline = Pipeline(settings.base, datetime.now(UTC), linker=load_linker(settings, nuts_dir))
+    linker = load_linker(settings, nuts_dir)
+    pipeline = Pipeline(settings.base, datetime.now(UTC), report_reader(max_bytes), linker)
     report, links = pipeline.read(file)
     echo_warnings(str(file), report.warnings)
     if fmt == "json":
@@ -74,6 +79,7 @@ def examples_dir() -> Path:
     help="Refuse the whole run (exit 1, nothing stored) when a report breaks a rule of the form.",
 )
 @nuts_option
+@max_bytes_option
 @click.pass_obj
 def ingest(
     settings: Settings,
@@ -81,6 +87,7 @@ def ingest(
     examples: bool,
     strict: bool,
     nuts_dir: Path | None,
+    max_bytes: int,
 ) -> None:
     """Parse report files (and every *.txt of DIRs) into the store, all or nothing.
 
@@ -106,6 +113,7 @@ def ingest(
             store,
             sources,
             base=settings.base,
+            parse=report_reader(max_bytes),
             linker=linker,
             validate=validate_graph,
             strict=strict,
