@@ -7,6 +7,7 @@ one ``FILE:LINE:`` line that says where the file stops being one report.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,63 @@ def test_page_break_headings_are_not_a_second_report(corpus: Path) -> None:
     """The corpus repeats the form's heading at page breaks and table headers: still one report."""
     for name in ("advanced-materials-for-batteries-2020-h2.txt", "high-tech-farming-2021-h1.txt"):
         assert parse_file(corpus / name).partnership
+
+
+# --------------------------------------------------------------------------------------------------
+# Files over the size limit are refused before parsing
+
+
+def _big(tmp_path: Path, size: int) -> Path:
+    path = tmp_path / "big.txt"
+    with path.open("wb") as out:
+        out.write(b"x\n" * (size // 2))
+    return path
+
+
+@pytest.mark.parametrize("command", ["parse", "validate", "ingest"])
+def test_max_bytes_refuses_a_larger_file_in_one_line(
+    command: str, corpus: Path, tmp_path: Path
+) -> None:
+    """The real report is 15 KB: refused under --max-bytes 4096, naming the line at the limit."""
+    report = corpus / MINING
+    line = report.read_bytes()[:4096].count(b"\n") + 1
+    store = tmp_path / "store"
+    args = ["--store", str(store), command, str(report), "--max-bytes", "4096"]
+    result = _runner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"{report}:{line}: expected a report of at most 4 KB (a real report is 30-60 KB; "
+        'see --max-bytes), found "a file of more than 4 KB"'
+    ]
+
+
+def test_the_default_limit_is_two_megabytes(tmp_path: Path) -> None:
+    at_limit = _big(tmp_path, 2 * 1024 * 1024)
+    with pytest.raises(ReportError) as under:  # read in full: not a report, but not too big
+        parse_file(at_limit)
+    assert "at most" not in str(under.value)
+    with at_limit.open("ab") as out:
+        out.write(b"y")
+    with pytest.raises(ReportError) as over:
+        parse_file(at_limit)
+    assert str(over.value).startswith(f"{at_limit}:1048577: expected a report of at most 2 MB")
+
+
+def test_an_oversized_file_is_refused_fast_having_read_only_the_limit(tmp_path: Path) -> None:
+    """200 MB refused in well under 2 s: only the limit and one byte are read, nothing parsed."""
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as out:
+        out.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+    start = time.perf_counter()
+    with pytest.raises(ReportError) as caught:
+        parse_file(path, max_bytes=1024 * 1024)
+    assert time.perf_counter() - start < 2
+    assert "at most 1 MB" in str(caught.value)
+
+
+def test_a_larger_limit_accepts_the_file(corpus: Path) -> None:
+    report = corpus / MINING
+    size = report.stat().st_size
+    assert parse_file(report, max_bytes=size).partnership
+    with pytest.raises(ReportError):
+        parse_file(report, max_bytes=size - 1)

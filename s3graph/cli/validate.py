@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from s3graph.cli.reading import max_bytes_option, report_reader
 from s3graph.cli.support import Settings, load_linker, nuts_option
 
 
@@ -24,8 +25,11 @@ from s3graph.cli.support import Settings, load_linker, nuts_option
     "ttl: the SHACL validation reports.",
 )
 @nuts_option
+@max_bytes_option
 @click.pass_obj
-def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Path | None) -> None:
+def validate(
+    settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Path | None, max_bytes: int
+) -> None:
     """Validate reports (FILEs, and every *.txt of DIRs) against the form's rules.
 
     Exit status 1 when any report breaks a rule of the form (a Violation), 0 otherwise
@@ -39,7 +43,8 @@ def validate(settings: Settings, paths: tuple[Path, ...], fmt: str, nuts_dir: Pa
     from s3graph.validate import Problem, format_json, format_text, is_violation, validate_graph
 
     linker = load_linker(settings, nuts_dir)
-    pipeline = Pipeline(settings.base, datetime.now(UTC), linker=linker, validate=validate_graph)
+    reader = report_reader(max_bytes)
+    pipeline = Pipeline(settings.base, datetime.now(UTC), reader, linker, validate=validate_graph)
     problems: list[Problem] = []
     reports = Graph()
     for path in collect_files(paths):

@@ -42,24 +42,27 @@ _SPACE_RUN = re.compile(r" {2,}")
 _PARAGRAPH_BREAK = re.compile(r"\n\n++")
 
 
-def parse_file(path: Path) -> Report:
-    """Read and parse one report file; a file that is not a readable report raises ReportError."""
+def parse_file(path: Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
+    """Read and parse one report file; a file that is not a readable report raises ReportError.
+
+    A file of more than ``max_bytes`` is refused having read no more than that (and a byte).
+    """
     name = str(path)
     try:
         with path.open("rb") as handle:  # never more than the limit (and a byte to notice it)
-            data = handle.read(MAX_REPORT_BYTES + 1)
+            data = handle.read(max_bytes + 1)
     except IsADirectoryError:
         raise ReportError(name, 0, "a report file, not a directory") from None
     except FileNotFoundError:
         raise MissingFileError(name) from None
     except OSError as err:
         raise ReportError(name, 0, "a readable file", err.strerror or str(err)) from None
-    return parse_text(decode(name, data), source_of(name, data))
+    return parse_text(decode(name, data, max_bytes), source_of(name, data), max_bytes=max_bytes)
 
 
-def parse_text(text: str, source: SourceFile) -> Report:
+def parse_text(text: str, source: SourceFile, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
     """Parse the text of a report; ``source`` names it in errors and provenance."""
-    refuse_oversized(source.name, text)
+    refuse_oversized(source.name, text, max_bytes)
     lines = split_lines(text)
     sections = split_sections(lines)
     _check_is_report(sections, lines, source.name)

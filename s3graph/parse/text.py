@@ -6,7 +6,8 @@ sees text. Line numbers always refer to the file as the user sees it in an edito
 
 Everything here works on the whole text at once (C-speed string methods, patterns that never
 backtrack), and a run of blank lines becomes one blank ``Line``: a report padded with millions of
-empty lines costs what its words cost. Reports over :data:`MAX_REPORT_BYTES` are refused.
+empty lines costs what its words cost. Reports over :data:`MAX_REPORT_BYTES` (or the caller's
+``max_bytes``, the CLI's ``--max-bytes``) are refused before any of that work.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ _BOLD = re.compile(r"\*\*")
 _TRAILING_SPACE = re.compile(r"(?<![^\S\n])[^\S\n]++$", re.MULTILINE)
 _SPACE_RUN = re.compile(r" {2,}")
 
-#: Refused above this size: a real report is 30-60 KB, so 10 MB is no report but bounds the work.
-MAX_REPORT_BYTES = 10 * 1024 * 1024
+#: Refused above this size: a real report is 30-60 KB, so 2 MB is no report but bounds the work
+#: (and the memory: a 20 MB file of one report repeated once took 3.8 GB to ingest).
+MAX_REPORT_BYTES = 2 * 1024 * 1024
 
 
 class Line(NamedTuple):
@@ -53,9 +55,9 @@ def source_of(name: str, data: bytes) -> SourceFile:
     return SourceFile(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
-def decode(name: str, data: bytes) -> str:
+def decode(name: str, data: bytes, max_bytes: int = MAX_REPORT_BYTES) -> str:
     """Decode a report's bytes as UTF-8, refusing empty, oversized and binary files (located)."""
-    refuse_oversized(name, data)
+    refuse_oversized(name, data, max_bytes)
     if not data.strip():
         raise ReportError(
             name, 1, "a Monitoring Progress Report (EU Survey text export)", "an empty file"
@@ -72,19 +74,27 @@ def decode(name: str, data: bytes) -> str:
         raise ReportError(name, line, "UTF-8 text", f"the byte 0x{bad}") from None
 
 
-def refuse_oversized(name: str, data: bytes | str) -> None:
-    """Refuse more than :data:`MAX_REPORT_BYTES`, naming the line where the limit is crossed."""
-    if len(data) <= MAX_REPORT_BYTES:
+def refuse_oversized(name: str, data: bytes | str, max_bytes: int = MAX_REPORT_BYTES) -> None:
+    """Refuse more than ``max_bytes``, naming the line where the limit is crossed."""
+    if len(data) <= max_bytes:
         return
     newline: str | bytes = b"\n" if isinstance(data, bytes) else "\n"
-    line = data.count(newline, 0, MAX_REPORT_BYTES) + 1  # type: ignore[arg-type]
-    limit = MAX_REPORT_BYTES // (1024 * 1024)
+    line = data.count(newline, 0, max_bytes) + 1  # type: ignore[arg-type]
+    limit = size_text(max_bytes)
     raise ReportError(
         name,
         line,
-        f"a report of at most {limit} MB (a real report is 30-60 KB)",
-        f"a file of more than {limit} MB",
+        f"a report of at most {limit} (a real report is 30-60 KB; see --max-bytes)",
+        f"a file of more than {limit}",
     )
+
+
+def size_text(size: int) -> str:
+    """A byte count as people write it: "2 MB", "512 KB", else "1000 bytes" (powers of 1024)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
 
 
 def clean_line(text: str) -> str:
