@@ -323,6 +323,17 @@ def _open_writable(path: Path) -> ox.Store:
         raise _store_error(path, exc, "cannot be opened") from exc
 
 
+def require_store(path: Path) -> None:
+    """Refuse a folder that holds no store: a read must never create one.
+
+    A missing folder, an empty one or a plain file answers "no store at PATH" (exit 3), so a
+    command run in the wrong folder says so instead of answering 0 from a store it just made.
+    """
+    path = Path(path)
+    if not path.is_dir() or not any(path.iterdir()):
+        raise StoreError(f"no store at {path} (run s3graph ingest first)")
+
+
 #: Attempts at a read-only open that raced the writer's compaction (see :func:`_open_read_only`).
 READ_ONLY_ATTEMPTS = 5
 
@@ -334,8 +345,7 @@ def _open_read_only(path: Path) -> ox.Store:
     one of them before it is opened, which RocksDB reports as corruption ("No such file"). The
     open is tried again, with the manifest read afresh, before the store is called broken.
     """
-    if not path.is_dir():
-        raise StoreError(f"{path}: no store there; ingest reports into it first")
+    require_store(path)
     for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
         try:
             return ox.Store.read_only(str(path))

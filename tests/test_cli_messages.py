@@ -83,3 +83,36 @@ def test_latin1_input_is_answered_with_the_iconv_command(
     expected = f"iconv -f LATIN1 -t UTF-8 {latin} > {latin}.utf8"
     assert result.stderr.strip().endswith(expected), result.stderr
     assert re.match(rf"^{re.escape(str(latin))}:\d+: expected UTF-8 text", result.stderr)
+
+
+# -- a read never creates a store ----------------------------------------------------------------
+
+READS = (
+    ("stats",),
+    ("query", "partnerships"),
+    ("export", "--out", "OUT"),
+    ("serve", "--port", "1"),
+    ("vocab", "list"),
+)
+
+
+@pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("made", [False, True], ids=["missing", "empty folder"])
+def test_a_read_without_a_store_is_exit_3_and_creates_none(
+    args: tuple[str, ...], made: bool, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    if made:
+        store.mkdir()
+    argv = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = run(store, *argv)
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    assert result.stderr.strip() == f"no store at {store} (run s3graph ingest first)"
+    assert store.exists() == made and (not made or not any(store.iterdir()))
+
+
+def test_a_write_still_creates_the_store(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run(store, "ingest", corpus / MINING).exit_code == 0
+    result = run(store, "stats")
+    assert result.exit_code == 0 and "quads: 0" not in result.stdout, result.stdout

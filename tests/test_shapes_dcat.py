@@ -40,6 +40,8 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 S3DCAT = Namespace("https://w3id.org/s3graph/shapes/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 DS = Namespace("https://w3id.org/s3graph/dataset#")
 
 CATALOG = DS.catalog
@@ -96,6 +98,13 @@ CASES: list[tuple[str, list[Edit], list[Expected]]] = [
       adding(DS.other, FOAF.name, Literal("Another publisher"))],
      [(V, CATALOG, DCTERMS.publisher)]),
     ("catalog-without-dataset", [without(CATALOG, DCAT.dataset)], [(W, CATALOG, DCAT.dataset)]),
+    ("catalog-without-homepage", [without(CATALOG, FOAF.homepage)],
+     [(W, CATALOG, FOAF.homepage)]),
+    ("catalog-homepage-literal", [replacing(CATALOG, FOAF.homepage, Literal("s3graph.eu"))],
+     [(W, CATALOG, FOAF.homepage)]),
+    ("catalog-without-issued", [without(CATALOG, DCTERMS.issued)], [(W, CATALOG, DCTERMS.issued)]),
+    ("catalog-without-licence", [without(CATALOG, DCTERMS.license)],
+     [(W, CATALOG, DCTERMS.license)]),
     ("catalog-modified-not-a-date", [replacing(CATALOG, DCTERMS.modified, Literal("last week"))],
      [(V, CATALOG, DCTERMS.modified)]),
     # Dataset: DCAT-AP
@@ -126,6 +135,17 @@ CASES: list[tuple[str, list[Edit], list[Expected]]] = [
     ("dataset-without-modified", [without(DATASET, DCTERMS.modified)],
      [(W, DATASET, DCTERMS.modified)]),
     ("dataset-without-version", [without(DATASET, DCAT.version)], [(W, DATASET, DCAT.version)]),
+    ("dataset-without-contact-point", [without(DATASET, DCAT.contactPoint)],
+     [(W, DATASET, DCAT.contactPoint)]),
+    ("dataset-contact-point-untyped", [without(DS.contact, RDF.type)],
+     [(W, DATASET, DCAT.contactPoint)]),
+    ("distribution-without-description", [without(NQUADS, DCTERMS.description)],
+     [(W, NQUADS, DCTERMS.description)]),
+    ("distribution-without-availability", [without(NQUADS_GZ, DCATAP.availability)],
+     [(W, NQUADS_GZ, DCATAP.availability)]),
+    ("distribution-availability-literal",
+     [replacing(NQUADS, DCATAP.availability, Literal("stable"))],
+     [(W, NQUADS, DCATAP.availability)]),
     ("dataset-without-distributions", [without(DATASET, DCAT.distribution)],
      [(W, DATASET, DCAT.distribution)]),
     ("dataset-issued-year-month-is-a-date",
@@ -133,12 +153,13 @@ CASES: list[tuple[str, list[Edit], list[Expected]]] = [
     # Licence: the dataset's own, or every distribution's
     ("licence-on-the-distributions-only", [without(DATASET, DCTERMS.license)], []),
     ("no-licence-at-all", [without(None, DCTERMS.license)],
-     [(W, DATASET, None), (W, NQUADS, DCTERMS.license), (W, NQUADS_GZ, DCTERMS.license)]),
+     [(W, DATASET, None), (W, NQUADS, DCTERMS.license), (W, NQUADS_GZ, DCTERMS.license),
+      (W, CATALOG, DCTERMS.license)]),
     ("distribution-without-licence", [without(NQUADS, DCTERMS.license)],
      [(W, NQUADS, DCTERMS.license)]),
     ("licence-untyped", [without(CC_BY, RDF.type)],
      [(W, DATASET, DCTERMS.license), (W, NQUADS, DCTERMS.license),
-      (W, NQUADS_GZ, DCTERMS.license)]),
+      (W, NQUADS_GZ, DCTERMS.license), (W, CATALOG, DCTERMS.license)]),
     ("licence-type-literal", [replacing(CC_BY, DCTERMS.type, Literal("attribution"))],
      [(V, CC_BY, DCTERMS.type)]),
     # Publisher

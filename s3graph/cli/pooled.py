@@ -66,8 +66,9 @@ def pooled_reader(
     from s3graph.api.execute import handle_job
     from s3graph.api.reader import PooledReader
     from s3graph.querypool import QueryPool
-    from s3graph.store import Store
+    from s3graph.store import Store, require_store
 
+    require_store(settings.store)  # said here, in the CLI, not by a worker that cannot open it
     limits = PoolLimits(
         timeout=timeout,
         query_memory=query_memory or default_query_memory(),

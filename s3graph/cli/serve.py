@@ -94,7 +94,7 @@ def serve(
     from s3graph.api.settings import ApiSettings
     from s3graph.process import limit_malloc_arenas
     from s3graph.querypool.limits import default_workers
-    from s3graph.store import Store
+    from s3graph.store import Store, require_store
 
     limits = {
         key: value
@@ -118,6 +118,7 @@ def serve(
     )
     limit_malloc_arenas(2)  # many waiting threads, flat memory (see the function)
     read_only = api_settings.update_token is None
+    require_store(settings.store)  # served, even with updates enabled, never created
     if read_only and memory:
         opened = Store.in_memory_copy(settings.store)
         mode = "read-only, in memory"

@@ -71,10 +71,24 @@ def _reader_gone(fd: int) -> bool:
 
 
 def open_store(settings: Settings) -> Store:
-    """The store of ``--store``, for a ``with`` block (which closes it and releases its lock)."""
+    """The store of ``--store`` to write, created when missing, for a ``with`` block.
+
+    Only commands that write (``ingest``, ``vocab load|fetch``) open it so; the ``with`` block
+    closes it and releases its lock.
+    """
     from s3graph.store import Store
 
     return Store.open(settings.store)
+
+
+def read_store(settings: Settings) -> Store:
+    """The store of ``--store`` to read: exit 3 "no store at PATH" when there is none.
+
+    A read never creates a store (an empty one would answer 0 to every question).
+    """
+    from s3graph.store import Store
+
+    return Store.open(settings.store, read_only=True)
 
 
 @contextmanager

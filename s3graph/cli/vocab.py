@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from s3graph.cli.support import Settings, open_store
+from s3graph.cli.support import Settings, open_store, read_store
 
 NUTS_VERSION_CHOICES = ("2010", "2013", "2016", "2021", "2024", "all")
 
@@ -111,7 +111,7 @@ def list_(settings: Settings) -> None:
     """List the vocabulary graphs in the store with their triple counts."""
     from s3graph.vocab.sources.stored import vocabulary_graphs
 
-    with open_store(settings) as store:
+    with read_store(settings) as store:
         graphs = vocabulary_graphs(store)
     if not graphs:
         click.echo("no vocabulary in the store: run `s3graph vocab fetch nuts` or `vocab load`")
