@@ -500,6 +500,42 @@ def test_cli_names_the_publisher_and_the_download_base(store_path: Path, tmp_pat
     assert validate_description(graph) == []
 
 
+@pytest.mark.parametrize(
+    ("contact", "link", "iri"),
+    [
+        ("data@example.org", VCARD.hasEmail, "mailto:data@example.org"),
+        ("https://example.org/contact", VCARD.hasURL, "https://example.org/contact"),
+    ],
+)
+def test_cli_contact_is_the_contact_points_address(
+    store_path: Path, tmp_path: Path, contact: str, link: URIRef, iri: str
+) -> None:
+    folder = tmp_path / "dumps"
+    result = cli(
+        "--store", store_path, "--base", BASE, "export", "--out", folder, "--formats", "nq",
+        "--contact", contact,
+    )  # fmt: skip
+    graph = Graph().parse(folder / "dataset.ttl", format="turtle")
+
+    assert result.exit_code == 0, result.stderr
+    assert list(graph.predicate_objects(CONTACT)) and set(graph.objects(CONTACT, link)) == {
+        URIRef(iri)
+    }
+    assert (CONTACT, VCARD.hasURL if link == VCARD.hasEmail else VCARD.hasEmail, None) not in graph
+    assert validate_description(graph) == []
+
+
+@pytest.mark.parametrize("contact", ["nobody", "a@b", "https://example.org/a b", "<a@b.org>"])
+def test_cli_refuses_a_contact_one_cannot_reach(
+    store_path: Path, tmp_path: Path, contact: str
+) -> None:
+    folder = tmp_path / "dumps"
+    result = cli("--store", store_path, "export", "--out", folder, "--contact", contact)
+
+    assert result.exit_code == 2
+    assert "contact" in result.stderr and not folder.exists()
+
+
 def test_description_has_the_dcat_ap_recommended_properties(description: Graph) -> None:
     """Issue 12: contact point, catalogue homepage, release date and licence, and per
     distribution a description and a planned availability."""

@@ -49,6 +49,12 @@ def dumps_option(name: str, help_text: str) -> Callable[[Callable[..., None]], C
     help="URL the files are downloaded from, for the description [default: BASE + dumps/].",
 )
 @click.option("--publisher", metavar="NAME", default=None, help="Publisher named in dataset.ttl.")
+@click.option(
+    "--contact",
+    metavar="EMAIL|URL",
+    default=None,
+    help="E-mail or web address of the contact point in dataset.ttl [default: BASE].",
+)
 @click.pass_obj
 def export(
     settings: Settings,
@@ -57,6 +63,7 @@ def export(
     gzip: bool,
     download_base: str | None,
     publisher: str | None,
+    contact: str | None,
 ) -> None:
     """Export the store as open data: RDF dumps, CSV tables, dataset.ttl (DCAT-AP 3), SHA256SUMS.
 
@@ -70,7 +77,7 @@ def export(
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     options = ExportSettings(
         formats=chosen, gzip=gzip, base=settings.base,
-        download_base=download_base, publisher=publisher,
+        download_base=download_base, publisher=publisher, contact=contact,
     )  # fmt: skip
     with Store.open(settings.store, read_only=True) as store:
         summary = run_export(store, folder, options, progress=_progress())

@@ -47,6 +47,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "Description",
     "FileFacts",
+    "contact_link",
     "describe",
     "file_facts",
 ]
@@ -107,6 +108,8 @@ class Description:
     base: str
     download_base: str
     publisher: str | None = None
+    #: An e-mail or web address to contact the publisher at (else the site's home page).
+    contact: str | None = None
 
     @property
     def dataset(self) -> str:
@@ -195,17 +198,42 @@ class _Adder:
         self.triples.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), node))
 
 
+def contact_link(contact: str) -> tuple[str, str]:
+    """The vCard property and IRI of a contact given as an e-mail address (``name@host``, or a
+    ``mailto:`` IRI) or a web address (``http(s)://``); raises ValueError for anything else,
+    since DCAT-AP wants a contact point one can actually reach."""
+    text = contact.strip()
+    address = text.removeprefix("mailto:")
+    local, _, host = address.partition("@")
+    link = None
+    if text.startswith(("http://", "https://")):
+        link = VCARD.iri("hasURL"), text
+    elif local and "." in host and "/" not in address:
+        link = VCARD.iri("hasEmail"), f"mailto:{address}"
+    try:
+        if link is not None and " " not in text:
+            ox.NamedNode(link[1])  # refuses what is not an IRI
+            return link
+    except ValueError:
+        pass
+    raise ValueError(f"contact {contact!r} is neither an e-mail address nor an http(s) URL")
+
+
 def _template(settings: Description) -> Iterable[ox.Triple]:
+    contact = ox.NamedNode(f"{settings.dataset}#contact")
     # The publisher's name is said twice: as the agent's name and as the contact point's.
     names = {
         (ox.NamedNode(f"{settings.dataset}#publisher"), FOAF.node("name")),
-        (ox.NamedNode(f"{settings.dataset}#contact"), VCARD.node("fn")),
+        (contact, VCARD.node("fn")),
     }
     for quad in ox.parse(path=_TEMPLATE, format=ox.RdfFormat.TURTLE, base_iri=settings.base):
-        value = quad.object
-        if settings.publisher and (quad.subject, quad.predicate) in names:
+        predicate, value = quad.predicate, quad.object
+        if settings.publisher and (quad.subject, predicate) in names:
             value = ox.Literal(settings.publisher)
-        yield ox.Triple(quad.subject, quad.predicate, value)
+        if settings.contact and (quad.subject, predicate) == (contact, VCARD.node("hasURL")):
+            link, iri = contact_link(settings.contact)
+            predicate, value = ox.NamedNode(link), ox.NamedNode(iri)
+        yield ox.Triple(quad.subject, predicate, value)
 
 
 def _query(store: Store, name: str) -> list[ox.QuerySolution]:

@@ -24,6 +24,7 @@ from s3graph.export.background import Background
 from s3graph.export.description import (
     Description,
     FileFacts,
+    contact_link,
     describe,
     file_facts,
     partnership_titles,
@@ -62,7 +63,9 @@ class ExportSettings:
     """What to export and how the description points at it.
 
     ``download_base`` is the URL the files are downloaded from (default ``{base}dumps/``, where
-    ``s3graph serve`` serves them); ``publisher`` the name of the publishing agent.
+    ``s3graph serve`` serves them); ``publisher`` the name of the publishing agent; ``contact``
+    an e-mail or web address for the description's contact point (default: the base, the
+    site's home page).
     """
 
     formats: tuple[str, ...] = ALL_FORMATS
@@ -70,8 +73,14 @@ class ExportSettings:
     base: str = DEFAULT_BASE
     download_base: str | None = None
     publisher: str | None = None
+    contact: str | None = None
 
     def __post_init__(self) -> None:
+        if self.contact is not None:
+            try:
+                contact_link(self.contact)
+            except ValueError as exc:
+                raise ExportError(str(exc)) from None
         unknown = sorted(set(self.formats) - set(ALL_FORMATS))
         if unknown:
             known = ",".join(ALL_FORMATS)
@@ -128,7 +137,10 @@ def export(
             _facts(staging, path, n, len(written), progress) for n, path in enumerate(written, 1)
         ]
         description = Description(
-            settings.base, settings.download_base or f"{settings.base}dumps/", settings.publisher
+            settings.base,
+            settings.download_base or f"{settings.base}dumps/",
+            settings.publisher,
+            settings.contact,
         )
         names = partnership_titles(store)
         triples = describe(
