@@ -19,6 +19,7 @@ from s3graph.cli.support import (
     nuts_option,
     open_store,
     progress_bar,
+    read_store,
 )
 
 # -- parse ---------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def stats(settings: Settings) -> None:
     """Count quads and named graphs (and reports, partnerships, regions) in the store."""
     from s3graph import sparql as queries
 
-    with open_store(settings) as store:
+    with read_store(settings) as store:
         result = queries.run_query(store, queries.load_query("stats"), {}, base=settings.base)
         lines = [("quads", str(store.count())), ("named graphs", str(store.graph_count()))]
     for row in result.rows:
