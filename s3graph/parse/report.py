@@ -133,7 +133,8 @@ def _check_one_report(sections: Sections, name: str) -> None:
         raise ReportError(
             name,
             sections.second_report,
-            "one report per file, found a second report header (split the file, or use --split)",
+            "one report per file, found a second report header "
+            "(split it into one file per report)",
         )
     for question, first, again in sections.repeats:
         raise ReportError(
