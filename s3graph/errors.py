@@ -61,6 +61,18 @@ class MissingFileError(ReportError):
         return f"{self.path}: no such file or directory"
 
 
+class EmptyFolderError(S3GraphError):
+    """A folder named on the command line holds no report (``*.txt``): nothing would be done."""
+
+    def __init__(self, folder: str | PathLike[str]) -> None:
+        self.folder = str(folder)
+        super().__init__(f"{self.folder}: no report files (*.txt) in this folder")
+
+    def __reduce__(self) -> tuple[type[EmptyFolderError], tuple[str]]:
+        """Pickled with its folder, so that it crosses from a worker process intact."""
+        return (type(self), (self.folder,))
+
+
 class StoreError(S3GraphError):
     """The store cannot be opened or written (locked by another process, not a store, ...)."""
 

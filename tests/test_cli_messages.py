@@ -116,3 +116,19 @@ def test_a_write_still_creates_the_store(corpus: Path, tmp_path: Path) -> None:
     assert run(store, "ingest", corpus / MINING).exit_code == 0
     result = run(store, "stats")
     assert result.exit_code == 0 and "quads: 0" not in result.stdout, result.stdout
+
+
+# -- a folder with no report ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["ingest", "validate"])
+def test_a_folder_without_reports_is_exit_2_naming_it(command: str, tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "notes.md").write_text("not a report\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = run(store, command, folder)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip() == f"{folder}: no report files (*.txt) in this folder"
+    assert result.stdout == ""
+    assert not store.exists()

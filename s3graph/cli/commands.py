@@ -20,6 +20,7 @@ from s3graph.cli.support import (
     open_store,
     progress_bar,
     read_store,
+    refuse_empty_folders,
 )
 
 # -- parse ---------------------------------------------------------------------------------------
@@ -107,6 +108,7 @@ def ingest(
     sources = [*paths, *([examples_dir()] if examples else [])]
     if not sources:
         raise click.UsageError("give at least one FILE or DIR, or --examples")
+    refuse_empty_folders(sources)
     files = core.collect_files(sources)
     linker = load_linker(settings, nuts_dir)  # reads the store: before opening it to write
     with open_store(settings) as store, progress_bar(len(files)) as advance:

@@ -91,6 +91,18 @@ def read_store(settings: Settings) -> Store:
     return Store.open(settings.store, read_only=True)
 
 
+def refuse_empty_folders(sources: Iterable[Path]) -> None:
+    """Exit 2 naming a folder given on the command line that holds no ``*.txt`` report.
+
+    Reading nothing and answering success would let a mistyped folder pass unnoticed.
+    """
+    from s3graph.errors import EmptyFolderError
+
+    for source in sources:
+        if Path(source).is_dir() and not any(p.is_file() for p in Path(source).rglob("*.txt")):
+            raise EmptyFolderError(source)
+
+
 @contextmanager
 def progress_bar(length: int) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr when it is a terminal (else silent: stderr keeps only messages)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from s3graph.cli.reading import max_bytes_option, report_reader
-from s3graph.cli.support import Settings, load_linker, nuts_option
+from s3graph.cli.support import Settings, load_linker, nuts_option, refuse_empty_folders
 
 
 @click.command()
@@ -42,6 +42,7 @@ def validate(
     from s3graph.rdf.namespaces import bind_prefixes
     from s3graph.validate import Problem, format_json, format_text, is_violation, validate_graph
 
+    refuse_empty_folders(paths)
     linker = load_linker(settings, nuts_dir)
     reader = report_reader(max_bytes)
     pipeline = Pipeline(settings.base, datetime.now(UTC), reader, linker, validate=validate_graph)
