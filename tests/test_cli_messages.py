@@ -132,3 +132,37 @@ def test_a_folder_without_reports_is_exit_2_naming_it(command: str, tmp_path: Pa
     assert result.stderr.strip() == f"{folder}: no report files (*.txt) in this folder"
     assert result.stdout == ""
     assert not store.exists()
+
+
+# -- query --list --------------------------------------------------------------------------------
+
+
+def test_query_list_gives_each_parameter_its_type_need_and_an_example(tmp_path: Path) -> None:
+    from s3graph.sparql import list_queries
+
+    result = run(tmp_path / "store", "query", "--list")
+    assert result.exit_code == 0, result.stderr
+    lines = {ln.split("\t")[0]: ln for ln in result.stdout.splitlines()}
+    named_queries = list_queries()
+    described = " ".join(p.description for q in named_queries for p in q.parameters)
+    for named in named_queries:
+        line = lines[named.name]
+        if not named.parameters:
+            assert line.endswith("\tparameters: -"), line
+        for p in named.parameters:
+            need = "required" if p.required else "optional"
+            shown = re.search(rf"\b{p.name} \({p.type}, {need}; e\.g\. -p {p.name}=(\S+?)\)", line)
+            assert shown, line
+            assert f"e.g. {shown.group(1)}" in described, line  # a header's own example
+    assert not (tmp_path / "store").exists(), "listing reads no store"
+
+
+def test_a_listed_example_runs(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run(store, "ingest", corpus / MINING).exit_code == 0
+    listed = run(store, "query", "--list").stdout
+    found = re.search(r"^regions-of-partnership\t.*e\.g\. -p (partnership=\S+?)\)", listed, re.M)
+    assert found, listed
+    result = run(store, "query", "regions-of-partnership", "-p", found.group(1), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) > 1, result.stdout

@@ -154,7 +154,12 @@ def ingest(
     show_default=True,
     help="Output format of the results.",
 )
-@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--list",
+    "list_",
+    is_flag=True,
+    help="List the named queries and their parameters (type, required or not, an example).",
+)
 @limit_options
 @click.pass_obj
 def query(
@@ -175,9 +180,10 @@ def query(
     from s3graph.querypool import QueryStopped
 
     if list_:
-        for named in queries.list_queries():
-            declared = ", ".join(_param_name(p) for p in named.parameters) or "-"
-            click.echo(f"{named.name}\t{named.title}\tparameters: {declared}")
+        from s3graph.cli.listing import list_lines
+
+        for line in list_lines(queries.list_queries()):
+            click.echo(line)
         return
     if name is None:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
@@ -201,10 +207,6 @@ def _split_param(text: str) -> tuple[str, str]:
     if not sep or not name:
         raise click.BadParameter(f"expected NAME=VALUE, found {text!r}", param_hint="--param")
     return name.strip(), value
-
-
-def _param_name(parameter: object) -> str:
-    return str(getattr(parameter, "name", parameter))
 
 
 # -- stats ---------------------------------------------------------------------------------------
