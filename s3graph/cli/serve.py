@@ -118,7 +118,8 @@ def serve(
     )
     limit_malloc_arenas(2)  # many waiting threads, flat memory (see the function)
     read_only = api_settings.update_token is None
-    require_store(settings.store)  # served, even with updates enabled, never created
+    if read_only:  # a read-only server never creates a store (one taking updates may)
+        require_store(settings.store)
     if read_only and memory:
         opened = Store.in_memory_copy(settings.store)
         mode = "read-only, in memory"
