@@ -296,3 +296,31 @@ def test_updates_run_on_threads_without_network(tmp_path: Path, listener: Listen
             app.state.pool.close()
     time.sleep(0.3)
     assert listener.connections == 0
+
+
+def test_an_allowed_service_reaches_its_target_through_the_endpoint(
+    tmp_path: Path, listener: Listener
+) -> None:
+    """Only a query whose SERVICE the guard allowed runs on a worker that has the network."""
+    from fastapi.testclient import TestClient
+
+    from s3graph.api.app import create_app
+    from s3graph.api.settings import ApiSettings
+
+    text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    with Store.open(tmp_path / "store") as store:
+        closed = create_app(ApiSettings(), store)
+        allowing = create_app(ApiSettings(service_allow=frozenset({listener.url})), store)
+        try:
+            refused = TestClient(closed).get("/sparql", params={"query": text})
+            assert refused.status_code == 400
+            time.sleep(0.3)
+            assert listener.connections == 0
+            failed = TestClient(allowing).get("/sparql", params={"query": text})
+            assert failed.status_code == 502  # the listener hangs up: said, not a bug
+            assert failed.json()["error"] == "federated query failed"
+            time.sleep(0.3)
+            assert listener.connections >= 1
+        finally:
+            closed.state.pool.close()
+            allowing.state.pool.close()

@@ -82,14 +82,16 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _SILENT = re.compile("silent", re.IGNORECASE)
 
 
-def check_remote(text: str, keyword: str, allowed: Collection[str]) -> None:
+def check_remote(text: str, keyword: str, allowed: Collection[str]) -> bool:
     """Raise :class:`ForbiddenRemote` when a ``keyword`` (SERVICE, LOAD) targets a URL not allowed.
 
-    ``allowed`` holds absolute URLs, compared exactly (a trailing slash matters).
+    ``allowed`` holds absolute URLs, compared exactly (a trailing slash matters). Returns
+    whether some reading of the text holds the keyword, every target allowed: the caller then
+    runs it where the network can be reached.
     """
     keyword = keyword.upper()
     if not may_hold(text, keyword):
-        return
+        return False
     readings = scan(text, [keyword, "PREFIX"])
     prefixes: dict[str, set[str | None]] = {}
     for reading in readings:
@@ -105,6 +107,7 @@ def check_remote(text: str, keyword: str, allowed: Collection[str]) -> None:
     for reading in readings:
         for start in sorted(reading.found[keyword]):
             _check_target(reading, start + len(keyword), keyword, prefixes, allowed)
+    return any(reading.found[keyword] for reading in readings)
 
 
 def _check_target(

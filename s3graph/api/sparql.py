@@ -29,7 +29,6 @@ from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryStopped
-from s3graph.sparql_lex import has_keyword, may_hold
 
 router = APIRouter()
 
@@ -93,13 +92,10 @@ async def sparql(request: Request) -> Response:
         check_depth(operation.text)
     except QueryTooDeep as exc:
         raise ApiError(400, "query too deep", str(exc)) from exc
-    network = False
-    if may_hold(operation.text, "SERVICE"):
-        try:
-            check_remote(operation.text, "SERVICE", settings.service_allow)
-        except ForbiddenRemote as exc:
-            raise ApiError(400, "federated query refused", str(exc)) from exc
-        network = bool(settings.service_allow) and has_keyword(operation.text, "SERVICE")
+    try:
+        network = check_remote(operation.text, "SERVICE", settings.service_allow)
+    except ForbiddenRemote as exc:
+        raise ApiError(400, "federated query refused", str(exc)) from exc
     job = QueryJob(
         operation.text,
         accept=request.headers.get("accept"),
@@ -139,6 +135,8 @@ async def _evaluate(
         raise ApiError(400, "malformed query", str(exc), headers=headers) from exc
     except NotAcceptable as exc:
         raise ApiError(406, "not acceptable", str(exc), headers=headers) from exc
+    except OSError as exc:  # what an allowed SERVICE answered, or that it did not
+        raise ApiError(502, "federated query failed", str(exc), headers=headers) from exc
 
 
 @router.get("/.well-known/void")

@@ -88,13 +88,12 @@ async def update(request: Request) -> Response:
     except QueryTooDeep as exc:
         raise ApiError(400, "update too deep", str(exc)) from exc
     try:
-        check_remote(text, "LOAD", settings.service_allow)
-        check_remote(text, "SERVICE", settings.service_allow)
+        loads = check_remote(text, "LOAD", settings.service_allow)
+        online = check_remote(text, "SERVICE", settings.service_allow) or loads
     except ForbiddenRemote as exc:
         raise ApiError(400, "remote access refused", str(exc)) from exc
     store = request.app.state.store
     job = functools.partial(store.update, text, base_iri=endpoint_url(request))
-    online = bool(settings.service_allow) and has_keyword(text, "LOAD", "SERVICE")
     try:
         await _write(request, job, online=online)
     except SyntaxError as exc:

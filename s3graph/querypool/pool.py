@@ -433,7 +433,7 @@ class QueryPool:
         self.close()
 
     def counts(self) -> dict[str, int]:
-        """How many workers are alive, busy and idle (for tests and the health page)."""
+        """How many workers are alive, busy and idle."""
         with self._lock:
             return {
                 "alive": self._alive[False] + self._alive[True],
@@ -446,6 +446,3 @@ class QueryPool:
         with self._lock:
             return [w.pid for w in (*self._busy, *self._idle[False], *self._idle[True])]
 
-
-#: A pool factory, as the web app and the CLI build one.
-PoolFactory = Callable[[PoolLimits], QueryPool]
