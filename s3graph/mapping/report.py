@@ -24,6 +24,7 @@ from s3graph.errors import ReportError
 from s3graph.mapping.dates import MONTH_NAMES
 from s3graph.mapping.iris import Iris, slugify
 from s3graph.mapping.memberships import add_interested, add_leading, add_participating
+from s3graph.mapping.synthetic import add_synthetic
 from s3graph.mapping.tables import add_answers, add_events, add_sdg, add_warnings, add_working_areas
 from s3graph.mapping.triples import NamedTriples, Sink, Subjects, Triple, add_all, add_text
 from s3graph.model import Report
@@ -264,4 +265,5 @@ _PARTS: tuple[Callable[[Sink, Subjects], None], ...] = (
     add_sdg,
     add_answers,
     add_warnings,
+    add_synthetic,
 )
