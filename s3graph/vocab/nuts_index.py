@@ -8,7 +8,7 @@ NUTS 2010 only and became ``EL64`` in NUTS 2013; ``HR02`` exists from NUTS 2021 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -68,13 +68,30 @@ def is_extra_regio(code: str) -> bool:
     return bool(rest) and set(rest) == {"Z"}
 
 
-class NutsIndex:
-    """Regions per version plus the change table, with the lookups the linker needs."""
+#: Where a version of an index came from: the snapshot packaged with s3graph, or loaded by the user
+#: (into the store, or with ``--nuts``).
+SNAPSHOT = "snapshot"
+LOADED = "loaded"
 
-    def __init__(self, regions: dict[int, dict[str, NutsRegion]], changes: list[NutsChange]):
+
+class NutsIndex:
+    """Regions per version plus the change table, with the lookups the linker needs.
+
+    Each version knows its source (:data:`SNAPSHOT` or :data:`LOADED`, the default), so that a
+    judgement can say what it was judged against.
+    """
+
+    def __init__(
+        self,
+        regions: dict[int, dict[str, NutsRegion]],
+        changes: list[NutsChange],
+        sources: Mapping[int, str] | None = None,
+    ):
         self._regions = regions
         self._changes = tuple(changes)
         self._versions = tuple(sorted(regions))
+        given = sources or {}
+        self._sources = {v: given.get(v, LOADED) for v in self._versions}
         by_from: dict[tuple[int, str], list[NutsChange]] = defaultdict(list)
         for change in changes:
             if change.from_version is not None and change.from_code:
@@ -88,12 +105,25 @@ class NutsIndex:
         self._children = {key: tuple(sorted(codes)) for key, codes in kids.items()}
 
     @classmethod
-    def from_rows(cls, regions: Iterable[NutsRegion], changes: Iterable[NutsChange]) -> NutsIndex:
-        """Build an index from region rows of any versions and change rows."""
+    def from_rows(
+        cls, regions: Iterable[NutsRegion], changes: Iterable[NutsChange], source: str = LOADED
+    ) -> NutsIndex:
+        """Build an index from region rows of any versions and change rows, all from ``source``."""
         table: dict[int, dict[str, NutsRegion]] = defaultdict(dict)
         for region in regions:
             table[region.version][region.code] = region
-        return cls(dict(table), list(changes))
+        return cls(dict(table), list(changes), dict.fromkeys(table, source))
+
+    def overlaid(self, top: NutsIndex) -> NutsIndex:
+        """This index with every version of ``top`` in place of its own (and ``top``'s source).
+
+        The change table is ``top``'s when it has one, else this index's: a store holding only
+        NUTS 2021 still follows codes through the changes of the snapshot.
+        """
+        regions = {**self._regions, **top._regions}
+        sources = {**self._sources, **top._sources}
+        changes = list(top._changes or self._changes)
+        return NutsIndex(regions, changes, sources)
 
     # -- plain lookups -----------------------------------------------------------------------
 
@@ -106,6 +136,15 @@ class NutsIndex:
     def changes(self) -> tuple[NutsChange, ...]:
         """Every change row, as given."""
         return self._changes
+
+    @property
+    def sources(self) -> dict[int, str]:
+        """Each version's source (:data:`SNAPSHOT` or :data:`LOADED`), oldest version first."""
+        return dict(self._sources)
+
+    def source(self, version: int) -> str | None:
+        """Where ``version`` came from, or None when the index does not hold it."""
+        return self._sources.get(version)
 
     def regions(self, version: int) -> Iterator[NutsRegion]:
         """Every region of one version (none for an unknown version)."""
