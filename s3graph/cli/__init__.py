@@ -19,6 +19,7 @@ import click
 from s3graph import __version__
 from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
 from s3graph.cli.export import export
+from s3graph.cli.remove import remove
 from s3graph.cli.serve import serve
 from s3graph.cli.support import Settings, silence_closed_pipes
 from s3graph.cli.validate import validate
@@ -149,3 +150,4 @@ def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
 
 for _command in (parse, ingest, validate, query, stats, vocab, export, serve):
     main.add_command(_command)
+main.add_command(remove)
