@@ -68,7 +68,10 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "querypool": ("s3graph.querypool",),
         },
     ),
-    ("ingest and export", {"ingest": ("s3graph.ingest",), "export": ("s3graph.export",)}),
+    (
+        "ingest and export",
+        {"ingest": ("s3graph.ingest", "s3graph.removal"), "export": ("s3graph.export",)},
+    ),
     ("api", {"api": ("s3graph.api",)}),
     ("cli", {"cli": ("s3graph.cli",)}),
 )
