@@ -234,8 +234,8 @@ SMALL_EXPECTED = """
 
 <report/textiles/2020-H2/source> a prov:Entity ;
     dcterms:title "textiles-2020-h2.txt" ;
-    spdx:checksum <report/textiles/2020-H2/source/checksum> ;
-    dcat:byteSize "2048"^^xsd:nonNegativeInteger .
+    s3g:checksum <report/textiles/2020-H2/source/checksum> ;
+    s3g:byteSize "2048"^^xsd:nonNegativeInteger .
 
 <report/textiles/2020-H2/source/checksum> a spdx:Checksum ;
     spdx:algorithm spdx:checksumAlgorithm_sha256 ;

@@ -150,7 +150,7 @@ def _add_source(g: Graph, r: FakeReport) -> None:
     g.add((r.iri, PROV.wasDerivedFrom, source))
     g.add((source, RDF.type, PROV.Entity))
     g.add((source, DCTERMS.title, Literal(f"{r.slug}-{r.period}.txt")))
-    g.add((source, SPDX.checksum, checksum))
+    g.add((source, S3G.checksum, checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     g.add((checksum, SPDX.checksumValue, Literal(sha(r), datatype=XSD.hexBinary)))
 

@@ -232,8 +232,10 @@ def _add_provenance(graph: Sink, s: Subjects, ingested_at: datetime) -> None:
     file = s.report.source
     graph.add((source, RDF.type, PROV.Entity))
     graph.add((source, DCTERMS.title, Literal(_file_name(file.name))))
-    graph.add((source, SPDX.checksum, checksum))
-    graph.add((source, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
+    # Our own properties: dcat:byteSize is for distributions, spdx:checksum for SPDX files and
+    # packages, and a report's text file is neither (the ontology points at both).
+    graph.add((source, S3G.checksum, checksum))
+    graph.add((source, S3G.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
     graph.add((checksum, RDF.type, SPDX.Checksum))
     graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     # SPDX and DCAT-AP type the value xsd:hexBinary (a plain string fails their shapes).
