@@ -36,6 +36,7 @@ from s3graph.validate.problems import Problem
 
 if TYPE_CHECKING:
     from s3graph.linking.links import Linker
+    from s3graph.reference import ReferenceStamp
     from s3graph.store import SerialisedGraph, Store
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ def ingest(
     linker: Linker | None = None,
     map_report: MapReport | None = None,
     validate: ValidateReport | None = None,
+    stamp: ReferenceStamp | None = None,
+    keep_sources: bool = True,
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -119,16 +122,19 @@ def ingest(
 
     Each file goes through the :class:`~s3graph.pipeline.Pipeline` of ``parse``, ``linker``,
     ``map_report`` and ``validate`` (see there for the defaults). With ``validate``, each
-    report's validation results are stored as a graph of their own beside it; with ``strict``
+    report's validation results are stored as a graph of their own beside it (recording
+    ``stamp``, the reference data the linker holds), and with ``keep_sources`` each file's bytes
+    are stored too (:mod:`s3graph.mapping.source`), so that the report can be judged again when
+    the reference data changes (:mod:`s3graph.judging`); with ``strict``
     too, a report with a Violation raises :class:`ValidationFailed` and nothing is written.
     ``progress`` is called with each file once it is read; ``now`` gives the ingestion time
     recorded in every graph of the run.
     """
     files = collect_files(paths)
-    job = _Job(Pipeline(base, now(), parse, linker, map_report, validate))
+    job = ReadJob(Pipeline(base, now(), parse, linker, map_report, validate, stamp), keep_sources)
     kept: dict[str, _Read] = {}
     warnings: list[tuple[Path, ParseWarning]] = []
-    for read in _read_all(files, job):
+    for read in read_all(files, job):
         warnings.extend((read.path, warning) for warning in read.warnings)
         _keep_latest(kept, warnings, read)
         if progress is not None:
@@ -150,8 +156,18 @@ def ingest(
 
 
 @dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A report file as the store keeps it: its name, its bytes and when it was ingested."""
+
+    name: str
+    data: bytes
+    ingested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class _Read:
-    """One file read: its report's graph first, then its validation results (if validated)."""
+    """One file read: its report's graph first, then its validation results (if validated),
+    then its source bytes (a file read from disk; a stored source is already stored)."""
 
     path: Path
     graphs: tuple[SerialisedGraph, ...]
@@ -160,39 +176,69 @@ class _Read:
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
+class ReadJob:
     """How to read a file: the pipeline shared by every file of a run, its graphs serialised."""
 
     pipeline: Pipeline
+    #: Whether a file's bytes are stored beside its graphs (a stored source is stored already).
+    keep_sources: bool = True
 
-    def read(self, path: Path) -> _Read:
+    def read(self, item: Path | StoredSource) -> _Read:
+        from dataclasses import replace
+
+        from s3graph.mapping.source import source_text_graph
         from s3graph.store import serialise
 
-        read = self.pipeline.run(path)
+        if isinstance(item, StoredSource):
+            pipeline = replace(self.pipeline, ingested_at=item.ingested_at)
+            read = pipeline.run_data(item.name, item.data)
+            source: tuple[SerialisedGraph, ...] = ()
+        else:
+            read = self.pipeline.run(item)
+            source = ()
+            if self.keep_sources:
+                data = _bytes_read(item, read.report.source.sha256)
+                iri = str(read.graph.identifier)
+                source = (serialise(source_text_graph(iri, str(item), data)),)
         warnings = read.report.warnings
         if read.outcome is None:
-            return _Read(path, (serialise(read.graph),), warnings, ())
-        graphs = (serialise(read.graph), serialise(read.outcome.graph))
-        return _Read(path, graphs, warnings, read.outcome.problems)
+            return _Read(read.path, (serialise(read.graph), *source), warnings, ())
+        graphs = (serialise(read.graph), serialise(read.outcome.graph), *source)
+        return _Read(read.path, graphs, warnings, read.outcome.problems)
+
+
+def _bytes_read(path: Path, sha256: str) -> bytes:
+    """The bytes of ``path`` the parser read (checked by their SHA-256), to store beside it."""
+    import hashlib
+
+    from s3graph.errors import ReportError
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReportError(str(path), 0, "a readable file", err.strerror or str(err)) from None
+    if hashlib.sha256(data).hexdigest() != sha256.lower():
+        raise ReportError(str(path), 0, "a file that does not change while s3graph reads it")
+    return data
 
 
 #: The job of this worker process (set by :func:`_start_worker` in a forked worker only).
-_worker_job: _Job | None = None
+_worker_job: ReadJob | None = None
 
 
-def _start_worker(job: _Job, parent: int) -> None:
+def _start_worker(job: ReadJob, parent: int) -> None:
     """Set up a forked worker: it ends with the run's process (``parent``), whatever kills it."""
     global _worker_job
     die_with_parent(parent)
     _worker_job = job
 
 
-def _read_in_worker(path: Path) -> _Read:
+def _read_in_worker(item: Path | StoredSource) -> _Read:
     assert _worker_job is not None, "not a worker process"
-    return _worker_job.read(path)
+    return _worker_job.read(item)
 
 
-def _read_all(files: list[Path], job: _Job) -> Iterator[_Read]:
+def read_all(files: Sequence[Path | StoredSource], job: ReadJob) -> Iterator[_Read]:
     """Each file parsed, mapped and serialised, in order; raises the first ReportError.
 
     Runs of :data:`PARALLEL_FROM` files or more are read by one forked worker per core (the

@@ -14,12 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from rdflib import URIRef
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from s3graph.linking.links import Linker, ReportLinks
     from s3graph.model import Report
     from s3graph.rdf.graphs import NamedGraph
+    from s3graph.reference import ReferenceStamp
     from s3graph.validate.shacl import Outcome
 
 __all__ = ["MapReport", "ParseReport", "Pipeline", "ReadReport", "ValidateReport", "as_rdflib"]
@@ -65,7 +68,8 @@ class Pipeline:
     ``parse`` defaults to :func:`s3graph.parse.parse_file`. With ``linker``, each report is
     linked (registry, regions, collaborations) and mapped with its links; ``map_report``
     replaces the mapping altogether (default :func:`s3graph.mapping.to_triples`, or the linked
-    mapping with a linker). With ``validate``, each report's graph is checked against the shapes.
+    mapping with a linker). With ``validate``, each report's graph is checked against the shapes,
+    and ``stamp`` (the reference data the linker holds) is recorded in its validation graph.
     """
 
     base: str
@@ -74,6 +78,7 @@ class Pipeline:
     linker: Linker | None = None
     map_report: MapReport | None = None
     validate: ValidateReport | None = None
+    stamp: ReferenceStamp | None = None
 
     def run(self, path: Path) -> ReadReport:
         """Parse, link, map and validate the report file ``path``.
@@ -81,12 +86,34 @@ class Pipeline:
         Raises :class:`~s3graph.errors.ReportError` when the file is not a report the parser or
         the mapping accepts.
         """
-        report, links = self.read(path)
+        return self._after_parsing(path, self.read(path))
+
+    def run_data(self, name: str, data: bytes) -> ReadReport:
+        """:meth:`run` on the bytes of a file named ``name``, as the store keeps them.
+
+        The bytes were accepted once, so no size limit applies; the parse step is always the
+        parser's own (a report is read again exactly as it was first read).
+        """
+        from s3graph.parse import parse_text
+        from s3graph.parse.text import decode, source_of
+
+        size = max(len(data), 1)
+        report = parse_text(decode(name, data, size), source_of(name, data), max_bytes=size)
+        links = self.linker.link(report) if self.linker is not None else None
+        return self._after_parsing(Path(name), (report, links))
+
+    def _after_parsing(self, path: Path, read: tuple[Report, ReportLinks | None]) -> ReadReport:
+        report, links = read
         graph = self.map(report, links)
         if self.validate is None:
             return ReadReport(path, report, links, graph, None)
         data = as_rdflib(graph)
         outcome = self.validate(data, file=str(path))
+        if self.stamp is not None:
+            name = outcome.graph.identifier
+            assert isinstance(name, URIRef), "a validation graph is named by an IRI"
+            for triple in self.stamp.triples(name):
+                outcome.graph.add(triple)
         return ReadReport(path, report, links, data, outcome)
 
     def read(self, path: Path) -> tuple[Report, ReportLinks | None]:

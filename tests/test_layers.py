@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "mapping": ("s3graph.mapping",),
             "contract": ("s3graph.contract",),
             "validate": ("s3graph.validate",),
+            "reference": ("s3graph.reference",),
         },
     ),
     ("pipeline and store", {"pipeline": ("s3graph.pipeline",), "store": ("s3graph.store",)}),
@@ -70,7 +71,10 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ),
     (
         "ingest and export",
-        {"ingest": ("s3graph.ingest", "s3graph.removal"), "export": ("s3graph.export",)},
+        {
+            "ingest": ("s3graph.ingest", "s3graph.removal", "s3graph.judging"),
+            "export": ("s3graph.export",),
+        },
     ),
     ("api", {"api": ("s3graph.api",)}),
     ("cli", {"cli": ("s3graph.cli",)}),

@@ -16,6 +16,7 @@ from s3graph.cli.support import (
     echo_problems,
     echo_warnings,
     load_linker,
+    load_reference,
     nuts_option,
     open_store,
     progress_bar,
@@ -110,15 +111,16 @@ def ingest(
         raise click.UsageError("give at least one FILE or DIR, or --examples")
     refuse_empty_folders(sources)
     files = core.collect_files(sources)
-    linker = load_linker(settings, nuts_dir)  # reads the store: before opening it to write
+    reference = load_reference(settings, nuts_dir)  # reads the store: before opening it to write
     with open_store(settings) as store, progress_bar(len(files)) as advance:
         summary = core.ingest(
             store,
             sources,
             base=settings.base,
             parse=report_reader(max_bytes),
-            linker=linker,
+            linker=reference.linker,
             validate=validate_graph,
+            stamp=reference.stamp,
             strict=strict,
             progress=advance,
         )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from s3graph.judging import Reference
     from s3graph.linking.links import Linker
     from s3graph.model import ParseWarning
     from s3graph.store import Store
@@ -131,25 +132,35 @@ def nuts_option(command: Callable[..., None]) -> Callable[..., None]:
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=None,
         help="Folder of NUTS files (nuts-YYYY.csv, nuts-changes.csv) to judge regions against; "
-        "default: the NUTS versions loaded into the store with 's3graph vocab'.",
+        "default: the NUTS snapshot packaged with s3graph, each version loaded into the store "
+        "with 's3graph vocab' in its place.",
     )(command)
 
 
 def load_linker(settings: Settings, nuts_dir: Path | None) -> Linker:
-    """The linking reference data: registry, English names and the NUTS index to judge with.
+    """The linker of :func:`load_reference` (for commands that record no stamp)."""
+    return load_reference(settings, nuts_dir).linker
 
-    The NUTS classification comes from ``--nuts DIR`` when given, else from the store (what
-    ``s3graph vocab fetch|load`` put there); without either, regions are not judged. English
-    names of regions are ours plus those ``s3graph vocab fetch wikidata-names`` put in the
-    cache: read here, by the command, and handed to the linker (which reads nothing itself).
+
+def load_reference(settings: Settings, nuts_dir: Path | None) -> Reference:
+    """The reference data to judge with: registry, English names and the NUTS index.
+
+    The NUTS classification comes from ``--nuts DIR`` when given, else from the snapshot packaged
+    with s3graph with every version loaded into the store (``s3graph vocab fetch|load``) in place
+    of its own. English names of regions are ours plus those ``s3graph vocab fetch
+    wikidata-names`` put in the cache: read here, by the command, and handed to the linker
+    (which reads nothing itself).
     """
-    from s3graph.linking.links import Linker
+    from s3graph.judging import Reference
 
+    names = fetched_region_names(settings)
     if nuts_dir is not None:
         from s3graph.vocab.nuts_csv import load_reference_dir
 
-        return Linker.load(load_reference_dir(nuts_dir), fetched_region_names(settings))
-    return Linker.load(_index_from_store(settings), fetched_region_names(settings))
+        return Reference.load(load_reference_dir(nuts_dir), names)
+    from s3graph.vocab.nuts_snapshot import with_snapshot
+
+    return Reference.load(with_snapshot(_index_from_store(settings)), names)
 
 
 def fetched_region_names(settings: Settings) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,145 @@
+"""Judgements as a function of the data: every stored report read again against reference data.
+
+A report's graph and its validation graph depend on the report's text and on the reference data
+(NUTS versions and changes, the partnership registry, English region names), never on the order
+in which they reached the store. So whenever the reference data changes (``s3graph vocab load`` or
+``fetch``), and on demand (``s3graph check``), every stored report is read again from the bytes
+the store keeps of it (:mod:`s3graph.mapping.source`) and linked, mapped and validated anew with
+the ingestion time it had; the new graphs are written together with the new reference data in ONE
+:meth:`~s3graph.store.Store.replace_graphs` call, so readers (and a process killed half way) see
+the old state or the new one.
+
+:class:`Reference` is the reference data of a run: the linker and its :class:`ReferenceStamp`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pyoxigraph import QuerySolutions
+
+from s3graph.ingest import ReadJob, StoredSource, read_all
+from s3graph.pipeline import Pipeline, ValidateReport
+from s3graph.reference import ReferenceStamp, stamp_of
+from s3graph.resources import resource_dir
+
+if TYPE_CHECKING:
+    from s3graph.linking.links import Linker
+    from s3graph.rdf.graphs import NamedGraph, SerialisedGraph
+    from s3graph.store import Store
+    from s3graph.validate.problems import Problem
+    from s3graph.vocab.nuts_index import NutsIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The reference data reports are judged against: the linker and what it holds."""
+
+    linker: Linker
+    stamp: ReferenceStamp
+
+    @classmethod
+    def load(cls, index: NutsIndex | None, names: Mapping[str, Sequence[str]]) -> Reference:
+        """The linker of the NUTS ``index`` and the extra English region ``names``."""
+        from s3graph.linking.links import Linker
+        from s3graph.vocab.registry import registry_text
+
+        stamp = stamp_of(index, registry_text(), names)
+        return cls(Linker.load(index, names), stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejudged:
+    """The stored reports read again: the graphs to write and what validation found."""
+
+    graphs: list[NamedGraph | SerialisedGraph]
+    reports: int
+    problems: list[Problem] = field(default_factory=list)
+    #: Reports the store keeps no source of (ingested by s3graph 0.x before sources were kept).
+    sourceless: list[str] = field(default_factory=list)
+
+
+def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
+    """Every stored report's IRI with its source file as the store keeps it, by IRI."""
+    found: list[tuple[str, StoredSource]] = []
+    for row in _solutions(store, "stored-sources"):
+        report, name, data, ingested = (row[k] for k in ("report", "name", "bytes", "ingested"))
+        when = datetime.fromisoformat(ingested.value)
+        source = StoredSource(name.value, base64.b64decode(data.value), when)
+        found.append((report.value, source))
+    return found
+
+
+def stored_reports(store: Store) -> list[str]:
+    """The IRIs of the reports in the store (graphs typed ``s3g:MonitoringReport``)."""
+    return [row["report"].value for row in _solutions(store, "stored-reports")]
+
+
+def _solutions(store: Store, name: str) -> QuerySolutions:
+    """The solutions of ``queries/store/{name}.rq`` (a query of the store's own bookkeeping)."""
+    text = (resource_dir("queries") / "store" / f"{name}.rq").read_text(encoding="utf-8")
+    solutions = store.query(text)
+    assert isinstance(solutions, QuerySolutions), f"{name}.rq is a SELECT query"
+    return solutions
+
+
+def rejudge(
+    store: Store,
+    *,
+    base: str,
+    reference: Reference,
+    validate: ValidateReport | None,
+    progress: Callable[[Path], None] | None = None,
+) -> Rejudged:
+    """Every stored report read again against ``reference``: the graphs that replace its own.
+
+    Nothing is written here: the caller writes :attr:`Rejudged.graphs` in the same call as the
+    reference data they were judged against. A report whose IRI comes out different (the
+    registry now names its partnership otherwise) has its old graphs dropped.
+    """
+    sources = stored_sources(store)
+    pipeline = Pipeline(
+        base, datetime.now(UTC), linker=reference.linker, validate=validate, stamp=reference.stamp
+    )
+    reads = read_all([s for _, s in sources], ReadJob(pipeline))
+    graphs: list[NamedGraph | SerialisedGraph] = []
+    problems: list[Problem] = []
+    written: set[str] = set()
+    for (old, source), read in zip(sources, reads, strict=True):
+        new = read.graphs[0].iri
+        if new != old:
+            graphs.extend(_moved(store, old, new, source))
+        if new in written:
+            continue  # two stored sources now give one report: the first (by old IRI) stays
+        written.add(new)
+        graphs.extend(read.graphs)
+        problems.extend(read.problems)
+        if progress is not None:
+            progress(read.path)
+    judged = {old for old, _ in sources}
+    sourceless = [iri for iri in stored_reports(store) if iri not in judged]
+    problems.sort(key=lambda p: p.rank)
+    return Rejudged(graphs, len(sources), problems, sourceless)
+
+
+def _moved(store: Store, old: str, new: str, source: StoredSource) -> list[NamedGraph]:
+    """The report ``old`` now reads as ``new``: its old graphs emptied, its source moved."""
+    from rdflib import URIRef
+
+    from s3graph.mapping.source import source_text_graph
+    from s3graph.mapping.triples import NamedTriples
+
+    emptied: list[NamedGraph] = [
+        NamedTriples(URIRef(iri), [])
+        for iri in store.graphs()
+        if iri == old or iri.startswith(f"{old}/")
+    ]
+    return [*emptied, source_text_graph(new, source.name, source.data)]
+
+
+__all__ = ["Reference", "Rejudged", "rejudge", "stored_reports", "stored_sources"]
