@@ -2,10 +2,12 @@
 
 Judgements are a function of a report's text and of the reference data (NUTS, the registry), so
 when the reference data changes every stored report is read again from these bytes
-(:mod:`s3graph.judging`). They live in a named graph of their own, ``{report}/source-text``, beside
-the report's graph: the node ``{report}/source`` (the source file of the report's provenance) is
-typed ``cnt:ContentAsBase64`` there and carries the bytes as ``cnt:bytes`` (W3C Representing
-Content in RDF) and its file name (the last path component only, as in the report's graph).
+(:mod:`s3graph.judging`). They live in a named graph of their own, ``{report}/source-text``,
+beside the report's graph: the node ``{report}/source`` (the source file of the report's
+provenance) carries there its bytes as ``s3g:sourceBytes`` (``xsd:base64Binary``; our own
+property: ``cnt:bytes`` of W3C Representing Content in RDF would type the node
+``cnt:ContentAsBase64``, which a file is not) and its file name (the last path component only,
+as in the report's graph).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import base64
 from rdflib import Literal, URIRef
 
 from s3graph.mapping.triples import NamedTriples, Triple
-from s3graph.rdf.namespaces import CNT, DCTERMS, RDF, XSD
+from s3graph.rdf.namespaces import DCTERMS, S3G, XSD
 
 #: The named graph of a report's source bytes is the report IRI with this suffix.
 SOURCE_TEXT_SUFFIX = "/source-text"
@@ -31,8 +33,7 @@ def source_text_graph(report_iri: str, name: str, data: bytes) -> NamedTriples:
     source = URIRef(f"{report_iri}/source")
     encoded = base64.b64encode(data).decode("ascii")
     triples: list[Triple] = [
-        (source, RDF.type, CNT.ContentAsBase64),
-        (source, CNT.bytes, Literal(encoded, datatype=XSD.base64Binary)),
+        (source, S3G.sourceBytes, Literal(encoded, datatype=XSD.base64Binary)),
         (source, DCTERMS.title, Literal(file_name(name))),
     ]
     return NamedTriples(source_text_graph_iri(report_iri), triples)

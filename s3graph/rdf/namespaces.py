@@ -18,7 +18,6 @@ from rdflib import Namespace, URIRef
 from rdflib import namespace as _rdflib
 
 __all__ = [
-    "CNT",
     "CSVW",
     "DCAT",
     "DCATAP",
@@ -139,8 +138,6 @@ SDG = Terms("http://metadata.un.org/sdg/")
 SDG_KOS = SDG.rstrip("/")
 #: SHACL.
 SH = Terms("http://www.w3.org/ns/shacl#")
-#: W3C Representing Content in RDF (a report's source bytes, ``cnt:bytes``).
-CNT = Terms("http://www.w3.org/2011/content#")
 #: VoID, the Vocabulary of Interlinked Datasets.
 VOID = Terms("http://rdfs.org/ns/void#")
 #: CSV on the Web (the JSON-LD context of CSVW metadata is this IRI without ``#``).
