@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from s3graph.cli.pooled import limit_options, pooled_reader
-from s3graph.cli.reading import max_bytes_option, report_reader
+from s3graph.cli.reading import max_bytes_option, report_reader, report_steps, split_option
 from s3graph.cli.support import (
     Settings,
     echo_problems,
@@ -35,31 +35,43 @@ from s3graph.cli.support import (
     type=click.Choice(["json", "ttl"]),
     default="json",
     show_default=True,
-    help="json: the corpus contract layout; ttl: the report's RDF graph as Turtle.",
+    help="json: the corpus contract layout (with --split, a list of them); ttl: the report's "
+    "RDF graph as Turtle (with --split, the graphs of every report).",
 )
 @nuts_option
 @max_bytes_option
+@split_option
 @click.pass_obj
 def parse(
-    settings: Settings, file: Path, fmt: str, nuts_dir: Path | None, max_bytes: int
+    settings: Settings, file: Path, fmt: str, nuts_dir: Path | None, max_bytes: int, split: bool
 ) -> None:
     """Parse one report FILE and print it (warnings go to stderr as FILE:LINE: warning: ...).
 
     Region mentions are judged against NUTS (--nuts, or the versions loaded in the store) and
     mentions of other partnerships are listed as collaborations.
     """
+    from dataclasses import replace
+
     from s3graph.pipeline import Pipeline, as_rdflib
 
     linker = load_linker(settings, nuts_dir)
-    pipeline = Pipeline(settings.base, datetime.now(UTC), report_reader(max_bytes), linker)
-    report, links = pipeline.read(file)
-    echo_warnings(str(file), report.warnings)
+    pipeline = Pipeline(settings.base, datetime.now(UTC), linker=linker)
+    read = [
+        replace(pipeline, parse=step).read(file)
+        for step in report_steps(file, max_bytes=max_bytes, split=split)
+    ]
+    for report, _ in read:
+        echo_warnings(str(file), report.warnings)
     if fmt == "json":
         from s3graph.contract import to_contract
 
-        click.echo(json.dumps(to_contract(report, links), ensure_ascii=False, indent=2))
+        contracts = [to_contract(report, links) for report, links in read]
+        shown = contracts if split else contracts[0]
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
-        graph = as_rdflib(pipeline.map(report, links))
+        graph = as_rdflib(pipeline.map(*read[0]))
+        for report, links in read[1:]:
+            graph += as_rdflib(pipeline.map(report, links))
         click.echo(graph.serialize(format="turtle"), nl=False)
 
 

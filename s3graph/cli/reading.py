@@ -1,13 +1,15 @@
 """How ``parse``, ``validate`` and ``ingest`` read report files: the options they share.
 
 Kept apart from the commands so that the three commands read a file the same way: a limit on
-its size (``--max-bytes``) checked before any parsing.
+its size (``--max-bytes``) checked before any parsing, and ``--split`` for a file of several
+reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -15,6 +17,8 @@ import click
 from s3graph.parse.text import MAX_REPORT_BYTES, size_text
 
 if TYPE_CHECKING:
+    from s3graph.model import Report
+    from s3graph.parse.split import ReportText
     from s3graph.pipeline import ParseReport
 
 
@@ -41,3 +45,45 @@ def report_reader(max_bytes: int) -> ParseReport | None:
     from s3graph.parse import parse_file
 
     return partial(parse_file, max_bytes=max_bytes)
+
+
+def split_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--split``: read a file of several reports (``cat a.txt b.txt``) as several reports."""
+    return click.option(
+        "--split",
+        is_flag=True,
+        help="Read a file holding several reports (cat a.txt b.txt) as several reports; each "
+        "keeps the file's line numbers and is described as FILE:FIRST-LAST. Without it a "
+        "second report header is an error naming its line.",
+    )(command)
+
+
+class _PartReader:
+    """The pipeline's parse step for one report cut out of a file (the path it is handed is
+    that file's: the part is already read)."""
+
+    def __init__(self, part: ReportText, max_bytes: int) -> None:
+        self.part = part
+        self.max_bytes = max_bytes
+
+    def __call__(self, path: Path, /) -> Report:
+        from s3graph.parse.split import parse_part
+
+        return parse_part(self.part, max_bytes=self.max_bytes)
+
+
+def report_steps(path: Path, *, max_bytes: int, split: bool) -> list[ParseReport]:
+    """One parse step for each report of the file ``path``, in file order.
+
+    Without ``split`` the file is one report: one step, which reads it. With it, the file is
+    read now and cut into its reports (:mod:`s3graph.parse.split`); each step parses one of
+    them, so a bad report fails alone.
+    Raises :class:`~s3graph.errors.ReportError` for a file that cannot be read at all.
+    """
+    from s3graph.parse import parse_file
+
+    if not split:
+        return [report_reader(max_bytes) or parse_file]
+    from s3graph.parse.split import read_reports
+
+    return [_PartReader(part, max_bytes) for part in read_reports(path, max_bytes=max_bytes)]

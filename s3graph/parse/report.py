@@ -48,24 +48,37 @@ def parse_file(path: Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
     A file of more than ``max_bytes`` is refused having read no more than that (and a byte).
     """
     name = str(path)
+    data = read_bytes(path, max_bytes)
+    return parse_text(decode(name, data, max_bytes), source_of(name, data), max_bytes=max_bytes)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
+    """The bytes of the file ``path``, never more than ``max_bytes`` and a byte (to notice a
+    larger file); a file that cannot be read raises :class:`ReportError` naming it."""
+    name = str(path)
     try:
-        with path.open("rb") as handle:  # never more than the limit (and a byte to notice it)
-            data = handle.read(max_bytes + 1)
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
     except IsADirectoryError:
         raise ReportError(name, 0, "a report file, not a directory") from None
     except FileNotFoundError:
         raise MissingFileError(name) from None
     except OSError as err:
         raise ReportError(name, 0, "a readable file", err.strerror or str(err)) from None
-    return parse_text(decode(name, data, max_bytes), source_of(name, data), max_bytes=max_bytes)
 
 
-def parse_text(text: str, source: SourceFile, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
-    """Parse the text of a report; ``source`` names it in errors and provenance."""
+def parse_text(
+    text: str, source: SourceFile, *, max_bytes: int = MAX_REPORT_BYTES, first_line: int = 1
+) -> Report:
+    """Parse the text of a report; ``source`` names it in errors and provenance.
+
+    ``first_line`` is the number of the text's first line in its file (a report cut out of a
+    file of several, :mod:`s3graph.parse.split`): every line number counts from it.
+    """
     refuse_oversized(source.name, text, max_bytes)
-    lines = split_lines(text)
+    lines = split_lines(text, first_line)
     sections = split_sections(lines)
-    _check_is_report(sections, lines, source.name)
+    _check_is_report(sections, lines, source.name, first_line)
     warnings = [
         ParseWarning(ln.no, "text outside any question of the form", ln.text.strip())
         for ln in sections.preamble
@@ -104,14 +117,14 @@ def parse_text(text: str, source: SourceFile, *, max_bytes: int = MAX_REPORT_BYT
     )
 
 
-def _check_is_report(sections: Sections, lines: list[Line], name: str) -> None:
+def _check_is_report(sections: Sections, lines: list[Line], name: str, first_line: int) -> None:
     blocks = sections.blocks
     _check_one_report(sections, name)
     if "reporting_period" not in blocks and "partnership" not in blocks:
         first = next((ln for ln in lines if not ln.blank), None)
         raise ReportError(
             name,
-            first.no if first else 1,
+            first.no if first else first_line,
             'the EU Survey export of a "Thematic Smart Specialisation Partnership Monitoring '
             'Progress Report" (its first question is "* Reporting period")',
             first.text.strip() if first else None,

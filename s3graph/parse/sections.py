@@ -77,9 +77,34 @@ def _without(lines: list[Line], start: int, end: int, dropped: list[int]) -> tup
     return tuple(kept)
 
 
-def split_sections(lines: list[Line]) -> Sections:
+def _folded_candidates(lines: list[Line]) -> dict[int, str]:
+    """The folded text of the lines that may be labels or the form's own text, by index."""
     starts = map(_FORM_START.match, [ln.text for ln in lines])
-    folded = {i: fold_label(lines[i].text) for i, start in enumerate(starts) if start}
+    return {i: fold_label(lines[i].text) for i, start in enumerate(starts) if start}
+
+
+def report_starts(lines: list[Line]) -> list[int]:
+    """The numbers of the lines where a report starts, after the first report of the text.
+
+    A report starts where the first question's label comes again, with the form's heading
+    printed above it (``cat a.txt b.txt``): what :attr:`Sections.second_report` finds, found for
+    every report of the text (``--split``) in one pass. The blank lines above the heading go with
+    the report they open (an export starts with some), so each report of ``cat a.txt b.txt`` is
+    cut out as the bytes of its own file.
+    """
+    folded = _folded_candidates(lines)
+    form_text = {i for i, f in folded.items() if is_boilerplate(f)}
+    labels = [i for i, f in folded.items() if QUESTIONS[0].matches(f)]
+    starts = []
+    for label in labels[1:]:
+        heading = _heading_above(lines, label, form_text)
+        before = heading - 1 if heading > 0 and lines[heading - 1].blank else heading
+        starts.append(lines[before - 1].no + 1 if before > 0 else lines[heading].no)
+    return starts
+
+
+def split_sections(lines: list[Line]) -> Sections:
+    folded = _folded_candidates(lines)
     form_text = [i for i, f in folded.items() if is_boilerplate(f)]
     positions = _label_positions(folded)
     blocks: dict[str, Block] = {}
@@ -120,10 +145,16 @@ def _second_report(
     again = next((r[2] for r in repeats if r[0] is QUESTIONS[0]), None)
     if again is None:
         return None
-    start = again
-    for i in range(again - 1, -1, -1):
+    return lines[_heading_above(lines, again, form_text)].no
+
+
+def _heading_above(lines: list[Line], label: int, form_text: set[int]) -> int:
+    """The index of the first line of the form's heading above the label at index ``label``:
+    the topmost line of the form's own text in the run of such lines and blank lines above it."""
+    start = label
+    for i in range(label - 1, -1, -1):
         if lines[i].text and i not in form_text:
             break
         if lines[i].text:
             start = i
-    return lines[start].no
+    return start

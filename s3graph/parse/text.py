@@ -103,26 +103,28 @@ def clean_line(text: str) -> str:
     return _BOLD.sub("", text).rstrip()
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, first: int = 1) -> list[Line]:
     """Number the lines (LF, CRLF or CR endings) and clean each one (as :func:`clean_line`).
 
     A run of blank lines is kept as one blank line, numbered as the last of the run: blank lines
     only ever separate paragraphs, and the last line's number still says where the file ends.
+    ``first`` is the number of the text's first line: a report cut out of a longer file
+    (``--split``) keeps the numbers of the file.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BOLD.sub("", _ODD_SPACE.sub(" ", _INVISIBLE_RUN.sub("", text)))
     raws = _TRAILING_SPACE.sub("", text).split("\n")
-    numbers = list(compress(count(1), raws))  # of the non-empty lines (C-speed, no loop here)
+    numbers = list(compress(count(first), raws))  # of the non-empty lines (C-speed, no loop)
     made = map(tuple.__new__, repeat(Line), zip(numbers, filter(None, raws), strict=True))
     lines: list[Line] = []
-    previous = 0
+    previous = first - 1
     for no, line in zip(numbers, made, strict=True):
         if no > previous + 1:
             lines.append(Line(no - 1, ""))
         lines.append(line)
         previous = no
-    if len(raws) > previous:
-        lines.append(Line(len(raws), ""))
+    if first - 1 + len(raws) > previous:
+        lines.append(Line(first - 1 + len(raws), ""))
     return lines
 
 
