@@ -487,15 +487,16 @@ def mining_expected(mining_case: CorpusCase) -> dict[str, Any]:
 
 def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
     """Ingest as ``s3graph ingest`` does: base vocabularies, links (registry, collaborations;
-    no NUTS) and validation results."""
+    regions judged and linked against the packaged NUTS snapshot) and validation results."""
     from s3graph.ingest import ingest
     from s3graph.linking.links import Linker
     from s3graph.mapping.links import linked_mapper
     from s3graph.validate import validate_graph
+    from s3graph.vocab.nuts_snapshot import snapshot_index
     from s3graph.vocab.sources.loading import ensure_base_vocabularies
 
     ensure_base_vocabularies(store)
-    mapper = linked_mapper(Linker.load(None))
+    mapper = linked_mapper(Linker.load(snapshot_index()))
     ingest(store, paths, base=base, map_report=mapper, validate=validate_graph)
 
 

@@ -79,11 +79,11 @@ SMALL_EXPECTED = """
         <report/textiles/2020-H2/answer/participating_regions> ;
     s3g:parseWarning <report/textiles/2020-H2/warning/1> .
 
-# Participating regions: one with a code (ES41), one by name only.
+# Participating regions: one with a code (ES41), one by name only. No s3g:nutsRegion: only the
+# linking, which knows the NUTS version in force, links a code to NUTS.
 <region/ES41> a s3g:Region ;
     rdfs:label "Castilla y León" ;
-    skos:notation "ES41" ;
-    s3g:nutsRegion <http://data.europa.eu/nuts/code/ES41> .
+    skos:notation "ES41" .
 
 <region/name/centro-portugal> a s3g:Region ; rdfs:label "Centro Portugal" .
 

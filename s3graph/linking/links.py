@@ -10,12 +10,12 @@ RDF mapping (``s3graph.mapping.links``). Pure: the reference data is passed in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from s3graph.linking.collaborations import Mention, collaboration_names, find_collaborations
 from s3graph.linking.consistency import consistency_judgements
-from s3graph.linking.regions import Judgement, judge_report
+from s3graph.linking.regions import Judgement, judge_report, region_links
 from s3graph.model import Report
 from s3graph.vocab.names import RegionNames
 from s3graph.vocab.nuts_index import NutsIndex
@@ -31,6 +31,9 @@ class ReportLinks:
     mentions: tuple[Mention, ...]
     #: False when no NUTS classification was available, so regions were not judged.
     regions_judged: bool
+    #: Stated code of a participating region -> the code of the NUTS version in force it links
+    #: to (only codes that exist there: see :func:`s3graph.linking.regions.nuts_link`).
+    nuts_links: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def collaborations(self) -> list[str]:
@@ -50,6 +53,7 @@ class ReportLinks:
                 "suggestion": j.suggestion,
                 "line": j.line,
                 "nuts_version": j.version,
+                "nuts_source": j.source,
             }
             for j in self.issues
         ]
@@ -67,7 +71,8 @@ def link_report(
     judged = judge_report(report, index, names) if index is not None else []
     judgements = (*judged, *consistency_judgements(report, judged))
     mentions = tuple(find_collaborations(report, registry))
-    return ReportLinks(partnership, judgements, mentions, index is not None)
+    nuts = region_links(report, index) if index is not None else {}
+    return ReportLinks(partnership, judgements, mentions, index is not None, nuts)
 
 
 @dataclass(frozen=True, slots=True)

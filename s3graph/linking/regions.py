@@ -63,6 +63,8 @@ class Judgement:
     line: int
     #: The mention judged: ("participating" or "leading", its 1-based position in its list).
     member: tuple[str, int] | None = None
+    #: Where ``version`` came from: "snapshot" (packaged) or "loaded" (None: no NUTS involved).
+    source: str | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -188,8 +190,13 @@ def _uncoded_findings(mention: RegionMention, lex: Lexicon) -> tuple[list[_Findi
     return [], None
 
 
+def _normal_code(stated: str | None) -> str | None:
+    """The code as NUTS writes it (``es-41`` -> ``ES41``), None for no code."""
+    return (stated or "").strip().upper().replace(" ", "").replace("-", "") or None
+
+
 def _judge_in(mention: RegionMention, lex: Lexicon, period_label: str) -> list[Judgement]:
-    code = (mention.code or "").strip().upper().replace(" ", "").replace("-", "") or None
+    code = _normal_code(mention.code)
     findings = _country_findings(mention)
     if code:
         more, resolved = _code_findings(mention, code, lex, period_label)
@@ -220,7 +227,8 @@ def judge_mention(
     a single judgement with rule None and ``resolved_code`` ES61.
     """
     version = index.version_in_force(period.start)
-    return _judge_in(mention, lexicon(index, names, version), period.label)
+    judged = _judge_in(mention, lexicon(index, names, version), period.label)
+    return [replace(j, source=index.source(version)) for j in judged]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -280,17 +288,68 @@ def judge_report(report: Report, index: NutsIndex, names: RegionNames) -> list[J
     Without a reporting period the latest NUTS version held is used.
     """
     period = report.reporting_period
-    version = index.version_in_force(period.start) if period else index.versions[-1]
+    version = report_version(report, index)
     label = period.label if period else "an unknown period"
     lex = lexicon(index, names, version)
+    source = index.source(version)
     out: list[Judgement] = []
     participants = _Participants()
     for n, mention in enumerate(report.participating_regions, start=1):
         judged = _judge_in(mention, lex, label)
-        out.extend(replace(j, member=("participating", n)) for j in judged)
+        out.extend(replace(j, member=("participating", n), source=source) for j in judged)
         participants.add(fold_key(mention.name), mention.name, judged[0].resolved_code)
     for n, leading in enumerate(report.leading_regions, start=1):
         verdict = _judge_leading(leading, lex, participants)
         if verdict is not None:
-            out.append(replace(verdict, member=("leading", n)))
+            out.append(replace(verdict, member=("leading", n), source=source))
     return out
+
+
+def report_version(report: Report, index: NutsIndex) -> int:
+    """The NUTS version a report is judged against: the one in force on the first day of its
+    period (the latest held when it states no period)."""
+    period = report.reporting_period
+    return index.version_in_force(period.start) if period else index.versions[-1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Links to NUTS
+
+
+def nuts_link(code: str, index: NutsIndex, version: int) -> str | None:
+    """The code of NUTS ``version`` a stated code links to, or None.
+
+    The code itself when ``version`` holds it; for an obsolete code (held by older versions
+    only) its successor in ``version`` when the change table gives exactly one (``EL24`` ->
+    ``EL64`` in NUTS 2016); otherwise nothing: an unknown code (``ES25``), a code of a later
+    version only, a region split or discontinued. Successor codes that all cover one territory
+    count as one successor, the one at the stated code's level (``FR24`` -> ``FRB0``, whose
+    parent ``FRB`` the table also names, in NUTS 2016).
+    """
+    if index.region(code, version) is not None:
+        return code
+    older = [v for v in index.versions_of(code) if v < version]
+    if not older:
+        return None
+    successors = index.successors(code, older[-1], version)  # same level first
+    if not successors or index.region(successors[0], version) is None:
+        return None
+    if set(successors) <= set(index.equal_territory(successors[0], version)):
+        return successors[0]
+    return None
+
+
+def region_links(report: Report, index: NutsIndex) -> dict[str, str]:
+    """Each code stated for a participating region (as the report states it after parsing, the
+    key of its region IRI) -> the code of the version in force it links to; codes that link to
+    nothing are left out."""
+    version = report_version(report, index)
+    links: dict[str, str] = {}
+    for mention in report.participating_regions:
+        code = _normal_code(mention.code)
+        if mention.code is None or code is None or mention.code in links:
+            continue
+        target = nuts_link(code, index, version)
+        if target is not None:
+            links[mention.code] = target
+    return links

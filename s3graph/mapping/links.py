@@ -3,8 +3,11 @@
 Adds to a report's graph (same named graph, no blank nodes):
 
 - for each region judgement, a ``s3g:RegionJudgement`` node ``{report}/judgement/{k}`` with its
-  rule, message, suggestion, NUTS version and source line, attached to the membership it is
-  about; a mention resolved to a NUTS region gets ``s3g:resolvedRegion`` on its membership;
+  rule, message, suggestion, NUTS version and its source (snapshot or loaded) and source line,
+  attached to the membership it is about; a mention resolved to a NUTS region gets
+  ``s3g:resolvedRegion`` on its membership;
+- for each coded region, ``s3g:nutsRegion`` to the code of the NUTS version in force it denotes
+  (the code itself, or its single successor), and nothing when there is none;
 - for each mention of another partnership, ``s3g:collaboratesWith`` between the two
   partnerships, and a ``s3g:CollaborationMention`` node ``{report}/collaboration/{k}`` with the
   evidence (sentence, section, line);
@@ -36,6 +39,7 @@ def link_triples(
     iris = Iris(base)
     triples: list[Triple] = []
     triples += _partnership(iris, links)
+    triples += _nuts_links(report, iris, links)
     by_line = _membership_by_line(report, report_iri, iris)
     for k, judgement in enumerate(links.judgements, start=1):
         membership: URIRef | None = by_line.get(judgement.line)
@@ -74,6 +78,23 @@ def _partnership(iris: Iris, links: ReportLinks) -> list[Triple]:
     return triples
 
 
+def _nuts_links(report: Report, iris: Iris, links: ReportLinks) -> list[Triple]:
+    """``s3g:nutsRegion`` from each coded region to the NUTS code it links to, if any.
+
+    Only the linking knows the version in force and which codes exist in it, so the link is
+    made here, never by the plain mapping: without a NUTS index there is none.
+    """
+    triples: list[Triple] = []
+    done: set[str] = set()
+    for mention in report.participating_regions:
+        code = mention.code
+        if code is None or code in done or code not in links.nuts_links:
+            continue
+        done.add(code)
+        triples.append((iris.region_code(code), S3G.nutsRegion, NUTS_CODE[links.nuts_links[code]]))
+    return triples
+
+
 def _membership_by_line(report: Report, report_iri: URIRef, iris: Iris) -> dict[int, URIRef]:
     """The membership read from each source line (a line with several leading regions: none)."""
     found: dict[int, list[URIRef]] = {}
@@ -102,6 +123,8 @@ def _judgement(
     ]
     if judgement.version is not None:
         triples.append((node, S3G.nutsVersion, Literal(judgement.version)))
+    if judgement.source is not None:
+        triples.append((node, S3G.nutsSource, Literal(judgement.source)))
     if judgement.suggestion:
         triples.append((node, S3G.suggestion, Literal(judgement.suggestion)))
     if membership is not None:

@@ -13,10 +13,8 @@ from rdflib import Literal, URIRef
 from s3graph.mapping.iris import Iris, role_term, slugify
 from s3graph.mapping.triples import Sink, Subjects, add_all, add_text
 from s3graph.model import RegionMention
-from s3graph.namespaces import NUTS_CODE, ORG, RDF, RDFS, S3G, SKOS
+from s3graph.namespaces import ORG, RDF, RDFS, S3G, SKOS
 
-#: What a normalised NUTS code looks like (the parser's ``RegionMention.code``).
-_NUTS_CODE = re.compile(r"[A-Z]{2}[A-Z0-9]{0,3}")
 #: Commas, semicolons and line breaks that separate interested entities.
 _ENTITY_SEPARATORS = frozenset(",;\n")
 #: Bullets and white space before an entity, white space and full stops after it.
@@ -52,8 +50,6 @@ def _add_region(graph: Sink, iri: URIRef, name: str, code: str | None) -> None:
     add_text(graph, iri, RDFS.label, name)
     if code:
         graph.add((iri, SKOS.notation, Literal(code)))
-        if _NUTS_CODE.fullmatch(code):
-            graph.add((iri, S3G.nutsRegion, NUTS_CODE[code]))
 
 
 def add_participating(graph: Sink, s: Subjects) -> None:
