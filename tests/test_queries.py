@@ -448,7 +448,9 @@ HEADER = "# title: t\n# description: d\n# columns: s\n# parameters: none\n"
     ("text", "message"),
     [
         (HEADER + "SELECT ?s WHERE { ?s ?p }", "SPARQL syntax error"),
-        ("# title: t\n# columns: s\nSELECT ?s WHERE { ?s ?p ?o }", "# description:, # param"),
+        # A file that declares parameters is held to the whole header (issue 12: one without
+        # '# parameters:' is a user's own query, run as it is).
+        ("# title: t\n# parameters: none\nSELECT ?s WHERE { ?s ?p ?o }", "# description:, # col"),
         (HEADER + "SELECT ?s ?o WHERE { ?s ?p ?o }", "does not match the SELECT projection"),
         (HEADER + "ASK { ?s ?p ?o }", "must be a SELECT"),
         (

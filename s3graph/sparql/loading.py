@@ -64,6 +64,7 @@ __all__ = [
     "parse_description_query",
     "parse_query",
     "parse_table",
+    "parse_user_query",
     "tables_dir",
 ]
 
@@ -109,6 +110,8 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
     path: Path
+    #: Whether a header declares the query (ours do); a user's own file run as it is has none.
+    declared: bool = True
 
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter called ``name``, if any."""
@@ -190,14 +193,15 @@ def list_queries() -> list[NamedQuery]:
 def load_query(name_or_path: str) -> NamedQuery:
     """The named query ``name_or_path`` (``partnerships``) or the one in a ``.rq`` file.
 
-    Raises :class:`~s3graph.errors.QueryError` for an unknown name (listing the known ones), a
-    missing file, or a file whose header or SPARQL is malformed.
+    A file is read as :func:`parse_user_query` reads it: as it is, unless its header declares
+    parameters. Raises :class:`~s3graph.errors.QueryError` for an unknown name (listing the
+    known ones), a missing file, or a file whose header or SPARQL is malformed.
     """
     if name_or_path.endswith(".rq") or "/" in name_or_path or "\\" in name_or_path:
         path = Path(name_or_path)
         if not path.is_file():
             raise QueryError(f"{path}: no such query file")
-        return _read(path, parse_query)
+        return _read(path, parse_user_query)
     folder = resource_dir("queries")
     path = folder / f"{name_or_path}.rq"
     if not path.is_file():
@@ -284,6 +288,28 @@ def parse_query(text: str, path: Path) -> NamedQuery:
         parameters=parameters,
         text=text,
         path=path,
+    )
+
+
+def parse_user_query(text: str, path: Path) -> NamedQuery:
+    """A user's own query file: run as it is, with no header needed.
+
+    Only our named queries need ``# title:`` ... ``# parameters:``: a file that declares
+    ``# parameters:`` is read as one of them (every field then required, so that ``-p`` values
+    are checked and typed); any other file is its SPARQL alone, without parameters, its
+    columns those of its SELECT.
+    """
+    if header_comments(text, path, ("parameters",), repeatable=("parameters",)):
+        return parse_query(text, path)
+    return NamedQuery(
+        name=path.stem,
+        title=path.stem,
+        description="",
+        columns=(),
+        parameters=(),
+        text=text,
+        path=path,
+        declared=False,
     )
 
 

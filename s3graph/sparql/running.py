@@ -59,12 +59,17 @@ def select(
     ``kind`` names the query in the errors. Raises :class:`~s3graph.errors.QueryError` when the
     store rejects the query or it is no SELECT.
     """
-    failed = "the query failed" if kind == "named query" else f"the {kind} failed"
+    failed = "the query failed" if kind in ("named query", "query") else f"the {kind} failed"
     try:
         solutions = store.query(text, substitutions)
     except (SyntaxError, RuntimeError, ValueError) as exc:
         raise QueryError(f"{path}: {failed}: {exc}") from exc
     if not isinstance(solutions, ox.QuerySolutions):
+        if kind == "query":  # a user's own file
+            raise QueryError(
+                f"{path}: expected a SELECT query (s3graph query prints rows; ask ASK, "
+                "CONSTRUCT and DESCRIBE queries at /sparql of s3graph serve)"
+            )
         raise QueryError(f"{path}: a {kind} must be a SELECT query")
     return solutions
 
@@ -78,7 +83,8 @@ def run_query(
     a value that is not of the declared type, or a query the store rejects.
     """
     substitutions = bind_parameters(query, params, base=base)
-    solutions = select(store, query.text, query.path, substitutions=substitutions)
+    kind = "named query" if query.declared else "query"
+    solutions = select(store, query.text, query.path, kind=kind, substitutions=substitutions)
     columns = [v.value for v in solutions.variables]
     rows = [[solution[column] for column in columns] for solution in solutions]
     return QueryResult(columns=columns, rows=rows)
@@ -87,6 +93,11 @@ def run_query(
 def bind_parameters(query: NamedQuery, params: Mapping[str, str], *, base: str) -> dict[str, Term]:
     """The typed term of each given parameter, checked against the query's declarations."""
     unknown = sorted(set(params) - {p.name for p in query.parameters})
+    if unknown and not query.declared:
+        raise QueryError(
+            f"{query.path}: a query file takes -p values only when its header declares them "
+            f"('# parameters:'); given {', '.join(unknown)}"
+        )
     if unknown:
         declared = ", ".join(p.name for p in query.parameters) or "none"
         raise QueryError(
