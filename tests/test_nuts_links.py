@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from conftest import CorpusCase
 from rdflib import Graph, Literal, URIRef
 
+from s3graph.cli import main
 from s3graph.export.run import ExportSettings, export
 from s3graph.ingest import ingest
 from s3graph.linking.links import Linker
@@ -268,3 +270,24 @@ def _link_pairs(store: Store) -> list[tuple[str, str]]:
     )
     assert isinstance(solutions, ox.QuerySolutions)
     return [(row["s"].value, row["o"].value.removeprefix(NUTS_PREFIX)) for row in solutions]
+
+
+def test_the_cli_store_and_export_publish_only_existing_codes(
+    shared_dir: Path,
+    corpus_files: list[CorpusCase],
+    versions: dict[str, int],
+    classification: NutsIndex,
+    tmp_path: Path,
+) -> None:
+    """``s3graph ingest --nuts`` (links, validation), then ``s3graph export``, as a user would."""
+    store, out = tmp_path / "store", tmp_path / "dumps"
+    for command in (
+        ["ingest", "--nuts", shared_dir / "reference", *(c.txt for c in corpus_files)],
+        ["export", "--out", out, "--formats", "nq"],
+    ):
+        result = CliRunner().invoke(main, ["--store", store, "--base", BASE, *map(str, command)])
+        assert result.exit_code == 0, result.output
+    (dump,) = out.glob("*.nq")
+    published = _published(_dump_rows(dump), versions)
+    _check(published, versions, classification)
+    assert {code for _, p, code in published if p == str(S3G.nutsRegion)} >= {"EL64", "EL63"}
