@@ -281,11 +281,13 @@ def test_the_cli_store_and_export_publish_only_existing_codes(
 ) -> None:
     """``s3graph ingest --nuts`` (links, validation), then ``s3graph export``, as a user would."""
     store, out = tmp_path / "store", tmp_path / "dumps"
-    for command in (
+    commands: list[list[str | Path]] = [
         ["ingest", "--nuts", shared_dir / "reference", *(c.txt for c in corpus_files)],
         ["export", "--out", out, "--formats", "nq"],
-    ):
-        result = CliRunner().invoke(main, ["--store", store, "--base", BASE, *map(str, command)])
+    ]
+    for command in commands:
+        args = ["--store", str(store), "--base", BASE, *map(str, command)]
+        result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
     (dump,) = out.glob("*.nq")
     published = _published(_dump_rows(dump), versions)
