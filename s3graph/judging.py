@@ -29,6 +29,8 @@ from s3graph.reference import ReferenceStamp, stamp_of
 from s3graph.resources import resource_dir
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from s3graph.linking.links import Linker
     from s3graph.rdf.graphs import NamedGraph, SerialisedGraph
     from s3graph.store import Store
@@ -142,4 +144,55 @@ def _moved(store: Store, old: str, new: str, source: StoredSource) -> list[Named
     return [*emptied, source_text_graph(new, source.name, source.data)]
 
 
-__all__ = ["Reference", "Rejudged", "rejudge", "stored_reports", "stored_sources"]
+def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:
+    """The NUTS index in force once ``graphs`` replace theirs: the snapshot, with every version
+    stored (or about to be) in place of its own. Read from a copy in memory of the store's NUTS
+    graphs and the new ones, so nothing is written before the reports are judged anew."""
+    import pyoxigraph as ox
+
+    from s3graph.store import Store as StoreClass
+    from s3graph.vocab.nuts_rdf import NUTS_CHANGES_GRAPH, NUTS_SCHEME_PREFIX
+    from s3graph.vocab.nuts_snapshot import with_snapshot
+    from s3graph.vocab.sources.stored import nuts_index_from_store
+
+    def is_nuts(iri: str) -> bool:
+        return iri.startswith(NUTS_SCHEME_PREFIX) or iri == str(NUTS_CHANGES_GRAPH)
+
+    replaced = {str(g.identifier) for g in graphs}
+    copy = StoreClass(ox.Store(), store.path, in_memory=True)
+    for iri in store.graphs():
+        if is_nuts(iri) and iri not in replaced:
+            data = store.dump_graph(iri, ox.RdfFormat.N_TRIPLES)
+            copy.load_graph(iri, data, ox.RdfFormat.N_TRIPLES, replace=True)
+    copy.replace_graphs([g for g in graphs if is_nuts(str(g.identifier)) and len(g)])
+    return with_snapshot(nuts_index_from_store(copy))
+
+
+def update_reference(
+    store: Store,
+    graphs: Sequence[Graph],
+    *,
+    base: str,
+    names: Mapping[str, Sequence[str]],
+    validate: ValidateReport | None,
+    progress: Callable[[Path], None] | None = None,
+) -> Rejudged:
+    """Write the reference ``graphs`` and every stored report judged against them, in ONE write.
+
+    Returns what the re-judging found (its graphs are written already).
+    """
+    reference = Reference.load(nuts_after(store, graphs), names)
+    rejudged = rejudge(store, base=base, reference=reference, validate=validate, progress=progress)
+    store.replace_graphs([*graphs, *rejudged.graphs])
+    return rejudged
+
+
+__all__ = [
+    "Reference",
+    "Rejudged",
+    "nuts_after",
+    "rejudge",
+    "stored_reports",
+    "stored_sources",
+    "update_reference",
+]

@@ -252,6 +252,10 @@ EXPECT: dict[str, Expect] = {
     "dumps/keywords": Expect(),
     "dumps/linksets": Expect(note="s3g:goal links are per report"),
     "dumps/partnership-graphs": Expect(per_report=("graph",)),
+    # the store's own bookkeeping (queries/store/)
+    "store/stored-sources": Expect(per_report=("report",)),
+    "store/stored-reports": Expect(per_report=("report",)),
+    "store/reference-digests": Expect(varies=("reports",)),
 }
 
 

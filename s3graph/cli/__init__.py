@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from s3graph import __version__
+from s3graph.cli.check import check
 from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
 from s3graph.cli.export import export
 from s3graph.cli.remove import remove
@@ -151,3 +152,4 @@ def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
 for _command in (parse, ingest, validate, query, stats, vocab, export, serve):
     main.add_command(_command)
 main.add_command(remove)
+main.add_command(check)

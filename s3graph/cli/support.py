@@ -105,12 +105,12 @@ def refuse_empty_folders(sources: Iterable[Path]) -> None:
 
 
 @contextmanager
-def progress_bar(length: int) -> Iterator[Callable[..., None]]:
+def progress_bar(length: int, label: str = "ingesting") -> Iterator[Callable[..., None]]:
     """A progress bar on stderr when it is a terminal (else silent: stderr keeps only messages)."""
     if not sys.stderr.isatty():
         yield lambda *_args, **_kwargs: None
         return
-    with click.progressbar(length=length, label="ingesting", file=sys.stderr) as bar:
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield lambda *_args, **_kwargs: bar.update(1)
 
 
@@ -186,6 +186,17 @@ def _index_from_store(settings: Settings) -> NutsIndex | None:
 
     with Store.open(settings.store, read_only=True) as store:
         return nuts_index_from_store(store)
+
+
+def echo_sourceless(reports: Sequence[str]) -> None:
+    """Warn about stored reports whose judgements could not be renewed (no source kept)."""
+    if reports:
+        click.echo(
+            f"warning: {len(reports)} stored report(s) keep no source (ingested by an earlier "
+            f"s3graph), so their judgements were not renewed: ingest them again (first: "
+            f"{reports[0]})",
+            err=True,
+        )
 
 
 def echo_problems(problems: Iterable[Problem]) -> None:

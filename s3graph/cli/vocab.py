@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from s3graph.cli.support import Settings, open_store, read_store
+from s3graph.cli.support import (
+    Settings,
+    echo_sourceless,
+    fetched_region_names,
+    open_store,
+    progress_bar,
+    read_store,
+)
+
+if TYPE_CHECKING:
+    from s3graph.store import Store
+    from s3graph.vocab.sources.loading import VocabUpdate
 
 NUTS_VERSION_CHOICES = ("2010", "2013", "2016", "2021", "2024", "all")
 
 VOCAB_EPILOG = """\b
 Examples:
   s3graph vocab fetch nuts --version 2016
-  s3graph vocab load nuts-2021.csv
+  s3graph vocab load nuts-2021.csv nuts-changes.csv
+  s3graph vocab load reference/          (every CSV and RDF file of a folder)
   s3graph vocab load NUTS_AT_2024.csv --version 2024
   s3graph vocab list
 
@@ -62,9 +75,8 @@ def fetch_nuts(settings: Settings, version: str) -> None:
 
     versions = NUTS_VERSIONS if version == "all" else (int(version),)
     with open_store(settings) as store:
-        summaries = loading.fetch_nuts(store, versions)
-    for summary in summaries:
-        _echo_lines(summary.lines())
+        update = loading.fetch_nuts_graphs(store, versions)
+        rejudge_with(settings, store, update)
 
 
 @fetch.command("sdg")
@@ -74,8 +86,8 @@ def fetch_sdg(settings: Settings) -> None:
     from s3graph.vocab.sources import loading
 
     with open_store(settings) as store:
-        summary = loading.fetch_sdg(store)
-    _echo_lines(summary.lines())
+        update = loading.fetch_sdg_graphs(store)
+        rejudge_with(settings, store, update)
 
 
 @fetch.command("wikidata-names")
@@ -87,7 +99,9 @@ def fetch_wikidata_names() -> None:
 
 
 @vocab.command("load")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="FILE|DIR...", type=click.Path(path_type=Path)
+)
 @click.option(
     "--version",
     "version",
@@ -96,13 +110,20 @@ def fetch_wikidata_names() -> None:
     help="NUTS version of a region CSV whose name does not say it (nuts-2016.csv does).",
 )
 @click.pass_obj
-def load(settings: Settings, file: Path, version: int | None) -> None:
-    """Load a vocabulary FILE: NUTS CSV (reference or GISCO layout), changes CSV, SKOS, UN SDGs."""
+def load(settings: Settings, paths: tuple[Path, ...], version: int | None) -> None:
+    """Load vocabulary files (and those of DIRs), all or nothing, and judge the reports anew.
+
+    Each FILE is told apart by content: NUTS CSV (reference or GISCO layout), NUTS changes CSV,
+    SKOS NUTS, the UN SDG KOS, or an SDG CSV table (goals, targets, indicators). Every stored
+    report is then linked and validated again against the new reference data, in the same
+    write.
+    """
     from s3graph.vocab.sources import loading
 
+    files = loading.vocabulary_files(paths)
     with open_store(settings) as store:
-        summary = loading.load_file(store, file, version=version)
-    _echo_lines(summary.lines())
+        update = loading.read_files(store, files, version=version)
+        rejudge_with(settings, store, update)
 
 
 @vocab.command("list")
@@ -123,3 +144,31 @@ def list_(settings: Settings) -> None:
 def _echo_lines(lines: list[str]) -> None:
     for line in lines:
         click.echo(line)
+
+
+def rejudge_with(settings: Settings, store: Store, update: VocabUpdate) -> None:
+    """Write ``update`` and every stored report judged against it in one write; say what."""
+    from s3graph.judging import stored_reports, update_reference
+    from s3graph.validate import summary as problem_summary
+    from s3graph.validate import validate_graph
+    from s3graph.validate.problems import counted
+
+    with progress_bar(len(stored_reports(store)), label="judging") as advance:
+        rejudged = update_reference(
+            store,
+            update.graphs,
+            base=settings.base,
+            names=fetched_region_names(settings),
+            validate=validate_graph,
+            progress=advance,
+        )
+    for summary in update.summaries:
+        _echo_lines(summary.lines())
+    for line in update.skipped:
+        click.echo(f"note: {line}", err=True)
+    if rejudged.reports:
+        click.echo(
+            f"judged again: {counted(rejudged.reports, 'stored report')}; "
+            f"validation: {problem_summary(rejudged.problems)}"
+        )
+    echo_sourceless(rejudged.sourceless)

@@ -57,7 +57,13 @@ def nuts_index_from_store(store: Store) -> NutsIndex | None:
     ]
     if not regions:
         return None
-    changes = [
+    changes = stored_changes(store)
+    return NutsIndex.from_rows(regions, changes)
+
+
+def stored_changes(store: Store) -> list[NutsChange]:
+    """The NUTS change table in the store (empty when none was loaded)."""
+    return [
         NutsChange(
             from_version=int(row["from_version"]) if row["from_version"] else None,
             from_code=row["from_code"] or None,
@@ -67,7 +73,6 @@ def nuts_index_from_store(store: Store) -> NutsIndex | None:
         )
         for row in run_rows(store, "nuts-changes")
     ]
-    return NutsIndex.from_rows(regions, changes)
 
 
 def codes_by_version(store: Store) -> dict[int, set[str]]:
@@ -89,7 +94,8 @@ def vocabulary_graphs(store: Store) -> list[GraphSummary]:
 
 def is_vocabulary_graph(iri: str) -> bool:
     """Whether a named graph is one of the graphs ``s3graph vocab`` writes."""
-    return iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX) or iri in (
+    sdg_table = sdg.SDG_TABLE_GRAPH.removesuffix("{kind}")
+    return iri.startswith((nuts_rdf.NUTS_SCHEME_PREFIX, sdg_table)) or iri in (
         str(NUTS_CHANGES_GRAPH),
         str(sdg.SDG_SCHEME),
         str(REGISTRY_GRAPH),
@@ -100,6 +106,8 @@ def describe_graph(iri: str) -> str:
     """What a vocabulary graph holds, in a few words (``NUTS 2021``, ``UN SDGs``)."""
     if iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
         return f"NUTS {iri.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX)}"
+    if iri.startswith(sdg.SDG_TABLE_GRAPH.removesuffix("{kind}")):
+        return f"UN SDG {iri.rsplit('/', 1)[-1]}"
     return {
         str(NUTS_CHANGES_GRAPH): "NUTS changes",
         str(sdg.SDG_SCHEME): "UN SDGs",
