@@ -8,6 +8,9 @@ graph's name; they also go to a :class:`~s3graph.export.sorting.LineSorter` for 
 for a report's graphs, to its partnership (:mod:`s3graph.export.partnerships`). Then the union
 is written in the other formats (:func:`s3graph.export.views.write_view`).
 
+The ontology's concept schemes (:mod:`s3graph.export.concepts`) are added as one more named
+graph, so that the codes the reports use come with their labels.
+
 Sorted lines make the files deterministic: the same store gives byte-identical dumps. Memory
 stays flat as the store grows: one graph, one sorted run. The store holds no blank nodes (every
 node the mapping makes is an IRI), so no label can vary between runs.
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from s3graph.export.concepts import CONCEPTS_GRAPH, concept_lines
 from s3graph.export.files import open_output, output_path
 from s3graph.export.partnerships import PartnershipFiles, partnership_graphs
 from s3graph.export.sorting import LineSorter
@@ -77,10 +81,11 @@ def write_rdf(
     nquads = out / f"{DUMP_STEM}.nq"
     try:
         with open_output(nquads, gzip=gzip) if "nq" in formats else nullcontext() as nq:
-            graphs: list[str | None] = [None, *store.graphs()]
+            stored = store.graphs()
+            added = [] if CONCEPTS_GRAPH in stored else [CONCEPTS_GRAPH]
+            graphs: list[str | None] = [None, *sorted([*stored, *added])]
             for done, graph in enumerate(graphs, 1):
-                lines = store.dump_graph(graph, ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-                lines.sort()
+                lines = _graph_lines(store, graph, added)
                 dumps.quads += len(lines)
                 if nq is not None:
                     nq.writelines(_with_graph(lines, graph))
@@ -102,6 +107,15 @@ def write_rdf(
             by_partnership.stop()
         raise
     return dumps
+
+
+def _graph_lines(store: Store, graph: str | None, added: list[str]) -> list[bytes]:
+    """The sorted N-Triples lines of ``graph``: from the store, or the concepts the export adds."""
+    if graph in added:
+        return list(concept_lines())
+    lines = store.dump_graph(graph, ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    lines.sort()
+    return lines
 
 
 def _quiet(step: str, done: int, total: int) -> None:
