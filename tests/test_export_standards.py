@@ -204,8 +204,14 @@ def test_every_code_of_ours_the_dumps_use_has_its_label_and_scheme(exported: Pat
         assert union.value(code, SKOS.prefLabel) is not None, code
         scheme = union.value(code, SKOS.inScheme)
         assert (scheme, RDF.type, SKOS.ConceptScheme) in union, code
-    schemes = set(union.subjects(RDF.type, SKOS.ConceptScheme))
-    assert {S3G.RoleScheme, S3G.SdgRatingScheme, S3G.FormQuestionScheme} <= schemes
+    ours = {S3G.RoleScheme, S3G.SdgRatingScheme, S3G.FormQuestionScheme, S3G.PlatformScheme}
+    assert ours <= set(union.subjects(RDF.type, SKOS.ConceptScheme))
+    for scheme in ours:  # DCAT-AP's shape of a concept scheme wants a dct:title
+        assert union.value(scheme, DCT.title) is not None, scheme
+    for node in {*codes, *ours}:  # SKOS: one preferred label per language
+        labels = union.objects(node, SKOS.prefLabel)
+        languages = [getattr(label, "language", None) for label in labels]
+        assert len(languages) == len(set(languages)) == 1, node
 
 
 # -- CSVW -----------------------------------------------------------------------------------------
