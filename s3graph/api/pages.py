@@ -240,4 +240,4 @@ def _page(request: Request, description: views.Description) -> Response:
         return render(request, name, **common, **views.region(store, iri, base=base))
     if name == "report.html":
         return render(request, name, **common, **views.report(store, iri, base=base))
-    return render(request, name, **common)
+    return render(request, name, **common, **views.resource(store, description, base=base))

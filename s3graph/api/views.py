@@ -7,7 +7,7 @@ Every function runs named queries (``queries/*.rq``) with bound parameters throu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -127,6 +127,31 @@ def serialise(description: Description, rdf_format: ox.RdfFormat, *, base: str) 
     return data
 
 
+# -- synthetic examples ------------------------------------------------------------------------
+
+
+def synthetic(store: Queryable, *, base: str, shown: Iterable[str | None] | None = None) -> Row:
+    """The synthetic example reports a page shows data of (``page-synthetic``), for its notice.
+
+    ``shown`` are the reports the page draws on (None: the whole graph, as the home page and the
+    cross-partnership view do). The page gets ``synthetic`` (rows: report, partnership, period)
+    to name them in a notice, and ``synthetic_reports`` (their IRIs) to badge each mention.
+    """
+    return _only(rows(store, "page-synthetic", {}, base=base), shown)
+
+
+def _only(found: list[Row], shown: Iterable[str | None] | None) -> Row:
+    if shown is not None:
+        wanted = set(shown)
+        found = [r for r in found if r["report"] in wanted]
+    return {"synthetic": found, "synthetic_reports": {r["report"] for r in found}}
+
+
+def reports_under(iri: str, reports: Iterable[str]) -> list[str]:
+    """Those of ``reports`` that ``iri`` is, or is a part of (``{report}/...``)."""
+    return [r for r in reports if iri == r or iri.startswith(r + "/")]
+
+
 # -- pages -------------------------------------------------------------------------------------
 
 
@@ -135,12 +160,16 @@ def home(store: Queryable, *, base: str) -> dict[str, Any]:
     platforms: dict[str, list[Row]] = {}
     for row in rows(store, "page-platforms", {}, base=base):
         platforms.setdefault(row["platformLabel"] or "No platform in the registry", []).append(row)
-    return {"counts": counts[0] if counts else {}, "platforms": platforms}
+    return {
+        "counts": counts[0] if counts else {},
+        "platforms": platforms,
+        **synthetic(store, base=base),
+    }
 
 
 def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     params = {"partnership": iri}
-    return {
+    data = {
         "regions": rows(store, "regions-of-partnership", params, base=base),
         "reports": rows(store, "reports", params, base=base),
         "events": rows(store, "page-events", params, base=base),
@@ -150,13 +179,18 @@ def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
             r for r in rows(store, "collaborations", {}, base=base) if r["other"] == iri
         ],
     }
+    shown = [r["report"] for key in ("reports", "events", "collaborations", "mentioned_by")
+             for r in data[key]]  # fmt: skip
+    return {**data, **synthetic(store, base=base, shown=shown)}
 
 
 def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     params = {"region": iri}
+    partnerships = rows(store, "page-region-partnerships", params, base=base)
     return {
-        "partnerships": rows(store, "page-region-partnerships", params, base=base),
+        "partnerships": partnerships,
         "nuts": rows(store, "page-region-nuts", params, base=base),
+        **synthetic(store, base=base, shown=[r["report"] for r in partnerships]),
     }
 
 
@@ -168,7 +202,16 @@ def report(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
         "members": rows(store, "page-report-memberships", params, base=base),
         "conforms": validation[0]["conforms"] if validation else None,
         "validation": [r for r in validation if r["result"]],
+        **synthetic(store, base=base, shown=[iri]),
     }
+
+
+def resource(store: Queryable, description: Description, *, base: str) -> dict[str, Any]:
+    """Any other resource: flagged when it is part of a synthetic report or links to one."""
+    found = rows(store, "page-synthetic", {}, base=base)
+    linked = [o for _, o, is_iri in description.statements() if is_iri]
+    parts = reports_under(description.iri, [r["report"] for r in found])
+    return _only(found, [*parts, *linked])
 
 
 def cross(store: Queryable, *, base: str) -> dict[str, Any]:
@@ -177,4 +220,5 @@ def cross(store: Queryable, *, base: str) -> dict[str, Any]:
         "collaborations": rows(store, "collaborations", {}, base=base),
         "shared": rows(store, "shared-regions", {}, base=base),
         "sdg": rows(store, "sdg-profile", {}, base=base),
+        **synthetic(store, base=base),
     }
