@@ -144,6 +144,35 @@ def _moved(store: Store, old: str, new: str, source: StoredSource) -> list[Named
     return [*emptied, source_text_graph(new, source.name, source.data)]
 
 
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    """How many stored reports were judged against other reference data than ``stamp``'s."""
+
+    judged: int
+    stale: int
+
+    def line(self) -> str:
+        """``judgements: ...`` in words, with what to do about stale ones."""
+        if not self.stale:
+            return f"judgements: {self.judged} up to date with the reference data"
+        reports = "report" if self.stale == 1 else "reports"
+        return (
+            f"judgements: {self.stale} {reports} judged against older reference data "
+            "(run s3graph check to judge them again)"
+        )
+
+
+def staleness(store: Store, stamp: ReferenceStamp) -> Staleness:
+    """Compare the reference data every validation graph records with ``stamp`` (now's)."""
+    judged = stale = 0
+    for row in _solutions(store, "reference-digests"):
+        count = int(row["reports"].value)
+        judged += count
+        if row["digest"].value != stamp.digest:
+            stale += count
+    return Staleness(judged, stale)
+
+
 def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:
     """The NUTS index in force once ``graphs`` replace theirs: the snapshot, with every version
     stored (or about to be) in place of its own. Read from a copy in memory of the store's NUTS
@@ -190,8 +219,10 @@ def update_reference(
 __all__ = [
     "Reference",
     "Rejudged",
+    "Staleness",
     "nuts_after",
     "rejudge",
+    "staleness",
     "stored_reports",
     "stored_sources",
     "update_reference",

@@ -231,10 +231,13 @@ def _split_param(text: str) -> tuple[str, str]:
 def stats(settings: Settings) -> None:
     """Count quads and named graphs (and reports, partnerships, regions) in the store."""
     from s3graph import sparql as queries
+    from s3graph.judging import staleness
 
+    reference = load_reference(settings, None)
     with read_store(settings) as store:
         result = queries.run_query(store, queries.load_query("stats"), {}, base=settings.base)
         lines = [("quads", str(store.count())), ("named graphs", str(store.graph_count()))]
+        judged = staleness(store, reference.stamp)
     for row in result.rows:
         lines += [
             (c, queries.plain(t) if t is not None else "0")
@@ -242,3 +245,4 @@ def stats(settings: Settings) -> None:
         ]
     for label, value in lines:
         click.echo(f"{label}: {value}")
+    click.echo(judged.line())
