@@ -233,7 +233,6 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[list[str | None]]]]] = {
             ["FI1D", region("FI1D"), P_MINING, "Mining Industry", PARTICIPATING,
              "January - June 2020; July - December 2020"],
         ]),
-        ({"code": "es41"}, []),  # codes are matched as stated (upper case)
     ],
     "most-shared-regions": [
         ({}, [[region("ES41"), "ES41", "Castilla y Leon", "2"]]),
@@ -330,6 +329,32 @@ def test_counts_are_integers_and_dates_are_dates(store: Store) -> None:
 # -- parameters --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("name", "canonical", "spellings"),
+    [
+        (
+            "regions-of-partnership",
+            {"partnership": f"partnership/{MINING}"},
+            [MINING, MINING.upper(), "Mining Industry", "mining industry",
+             P_MINING.replace(MINING, MINING.title())],
+        ),
+        ("sdg-profile", {"partnership": P_BATTERIES}, ["S3P Batteries", BATTERIES.upper()]),
+        ("partnerships-of-region", {"code": "ES41"}, ["es41", "Es41", " es-41 "]),
+    ],
+)  # fmt: skip
+def test_parameters_take_slugs_names_and_codes_in_any_case(
+    store: Store, name: str, canonical: dict[str, str], spellings: list[str]
+) -> None:
+    """Issue 12: a partnership by its slug, name or IRI, a NUTS code in any case."""
+    expected = values(run(store, name, **canonical))
+    assert expected
+    (parameter,) = canonical
+    for spelling in spellings:
+        assert values(run(store, name, **{parameter: spelling})) == expected, spelling
+
+
+
+
 def test_parameters_are_declared_in_the_headers() -> None:
     query = load_query("regions-of-partnership")
     assert query.parameters == (
@@ -354,7 +379,8 @@ def test_iri_parameters_resolve_against_the_base() -> None:
         ("regions-of-partnership", {}, "needs the parameter partnership"),
         ("partnerships", {"partnership": "x"}, "no parameter partnership"),
         ("regions-of-partnership", {"partnership": "a", "limit": "3"}, "no parameter limit"),
-        ("regions-of-partnership", {"partnership": "has space"}, "expected an IRI"),
+        # a bare "has space" is a partnership's name now (issue 12); in a path it is no IRI
+        ("regions-of-partnership", {"partnership": "partnership/has space"}, "expected an IRI"),
     ],
 )
 def test_bad_parameters_are_query_errors(

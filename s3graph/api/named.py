@@ -6,10 +6,12 @@ description) and the ``format`` switch. ``GET /api/queries`` lists them all.
 
 A query answers SPARQL 1.1 Query Results JSON, or CSV with ``?format=csv`` or ``Accept:
 text/csv`` (``format`` beats ``Accept``). Parameters come from the query string and are bound as
-typed terms by :func:`s3graph.sparql.run_query`; an unknown, missing or badly typed parameter is a
-400 with the API's one error shape ``{"error": ..., "detail": ...}``. The query runs in a query
-worker under the same timeout, memory limit and row cap as ``/sparql`` (a cut is signalled in the
-``X-S3graph-Truncated`` header).
+typed terms by :func:`s3graph.sparql.run_query` (a partnership by slug, name or IRI, a region or
+NUTS code in any case: :mod:`s3graph.sparql.values`); an unknown, missing or badly typed
+parameter is a 400 with the API's one error shape ``{"error": ..., "detail": ...}``. An empty
+answer for a value that names nothing in the store says so in the ``X-S3graph-Note`` header.
+The query runs in a query worker under the same timeout, memory limit and row cap as
+``/sparql`` (a cut is signalled in the ``X-S3graph-Truncated`` header).
 """
 
 from __future__ import annotations
@@ -24,12 +26,21 @@ from s3graph.api.errors import timing_headers
 from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
 from s3graph.rdf.formats import negotiate
-from s3graph.sparql import NamedQuery, format_csv, format_json, list_queries, run_query
+from s3graph.sparql import (
+    NamedQuery,
+    format_csv,
+    format_json,
+    list_queries,
+    run_query,
+    unmatched_notes,
+)
 
 PREFIX = "/api/queries"
 JSON_TYPE = "application/sparql-results+json"
 CSV_TYPE = "text/csv"
 FORMATS = {"json": JSON_TYPE, "csv": CSV_TYPE}
+#: Says why an answer is empty when a parameter's value names nothing in the store.
+NOTE_HEADER = "X-S3graph-Note"
 _OPENAPI_TYPES = {
     "iri": {"type": "string", "format": "iri-reference"},
     "string": {"type": "string"},
@@ -106,11 +117,16 @@ def answer(request: Request, query: NamedQuery) -> Response:
     if media is None:
         return error(406, "not acceptable", f"this query answers {JSON_TYPE} or {CSV_TYPE}")
     reader = pooled_reader(request)
+    base = request.app.state.settings.base
     try:
-        result = run_query(reader, query, params, base=request.app.state.settings.base)
+        result = run_query(reader, query, params, base=base)
+        empty = not result.rows and params
+        notes = unmatched_notes(reader, query, params, base=base) if empty else []
     except QueryError as exc:
         return error(400, "bad parameters", str(exc))
     headers = timing_headers(reader.waited, reader.ran)
+    if notes:  # an empty answer for a value that names nothing: said as the CLI says it
+        headers[NOTE_HEADER] = "; ".join(notes).encode("ascii", "backslashreplace").decode()
     if reader.truncated:
         headers["X-S3graph-Truncated"] = "true"
         headers["X-S3graph-Max-Rows"] = str(reader.max_rows)

@@ -185,9 +185,12 @@ def query(
     timeout: float,
     query_memory: int | None,
 ) -> None:
-    """Run a named query (see --list) or a SPARQL FILE.rq against the store.
+    """Run a named query (see --list) or your own SPARQL SELECT in FILE.rq against the store.
 
-    The query runs in a worker process under --timeout and --query-memory.
+    A partnership is given by its slug, name or IRI, a region or NUTS code in any case (-p
+    partnership=mining-industry, -p code=es41). An empty answer for a value that matches
+    nothing in the store says so on stderr. The query runs in a worker process under
+    --timeout and --query-memory.
     """
     from s3graph import sparql as queries
     from s3graph.errors import QueryError
@@ -206,8 +209,14 @@ def query(
     with pooled_reader(settings, timeout=timeout, query_memory=query_memory) as reader:
         try:
             result = queries.run_query(reader, named, bindings, base=settings.base)
+            # An empty answer for a value that names nothing (a typo?) says so, exit 0 still.
+            notes = [] if result.rows or not bindings else queries.unmatched_notes(
+                reader, named, bindings, base=settings.base
+            )
         except QueryStopped as exc:
             raise QueryError(f"{named.path}: {exc}") from None
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     formatter = {
         "table": queries.format_table,
         "csv": queries.format_csv,

@@ -25,7 +25,14 @@ from s3graph.sparql.loading import (
     parse_query,
     parse_table,
 )
-from s3graph.sparql.running import Queryable, QueryResult, bind_parameters, run_query, select
+from s3graph.sparql.running import (
+    Queryable,
+    QueryResult,
+    bind_parameters,
+    run_query,
+    select,
+    unmatched_notes,
+)
 
 __all__ = [
     "DATATYPES",
@@ -54,4 +61,5 @@ __all__ = [
     "plain",
     "run_query",
     "select",
+    "unmatched_notes",
 ]

@@ -20,12 +20,20 @@ import pyoxigraph as ox
 
 from s3graph.errors import QueryError
 from s3graph.rdf.namespaces import XSD
+from s3graph.sparql import values
 from s3graph.sparql.loading import NamedQuery, Parameter
 
 if TYPE_CHECKING:
     from s3graph.store import Term
 
-__all__ = ["QueryResult", "Queryable", "bind_parameters", "run_query", "select"]
+__all__ = [
+    "QueryResult",
+    "Queryable",
+    "bind_parameters",
+    "run_query",
+    "select",
+    "unmatched_notes",
+]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -107,8 +115,37 @@ def bind_parameters(query: NamedQuery, params: Mapping[str, str], *, base: str) 
     if missing:
         raise QueryError(f"query {query.name!r} needs the parameter {', '.join(missing)}")
     return {
-        p.name: _to_term(p, params[p.name], base=base) for p in query.parameters if p.name in params
+        p.name: _to_term(p, values.resolve(p, params[p.name], base), base=base)
+        for p in query.parameters
+        if p.name in params
     }
+
+
+def unmatched_notes(
+    store: Queryable, query: NamedQuery, params: Mapping[str, str], *, base: str
+) -> list[str]:
+    """One note for each given value that names nothing in the store, as a user reads it:
+    ``no partnership "xyz" in the store``.
+
+    For an answer that came back empty: it tells a typo from a true "none". A value names
+    something when the store describes the resource it resolves to (the named query
+    ``page-describe``, the description a resource's page shows); values that name no resource
+    (a rule, a label) are not looked up.
+    """
+    from s3graph.sparql.loading import load_query
+
+    describe = load_query("page-describe")
+    notes = []
+    for parameter in query.parameters:
+        value = params.get(parameter.name)
+        iri = values.resource_of(parameter, value, base) if value is not None else None
+        if iri is None:
+            continue
+        resource = {"resource": _iri(iri, base, f"parameter {parameter.name!r}")}
+        if next(iter(select(store, describe.text, describe.path, substitutions=resource)), None):
+            continue
+        notes.append(f'no {values.what(parameter)} "{value}" in the store')
+    return notes
 
 
 def _to_term(parameter: Parameter, value: str, *, base: str) -> Term:
