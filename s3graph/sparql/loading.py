@@ -13,7 +13,9 @@ which the folder tells:
 
   One ``# parameters:`` line per parameter (``# parameters: none`` when there is none); the type
   is ``iri``, ``string``, ``integer`` or ``date``, and a parameter is optional unless marked
-  ``required``.
+  ``required``. A parameter called ``partnership`` (iri), ``region`` (iri) or ``code`` (string)
+  takes the spellings users type (a slug or name, a code in any case: :mod:`.values`).
+  A user's own ``.rq`` file needs no header (:func:`parse_user_query`).
 - an **export table** (``queries/tables/*.rq``, :class:`TableQuery`), one CSV file of
   ``s3graph export`` described by CSVW metadata (see ``queries/tables/README.md``)::
 
