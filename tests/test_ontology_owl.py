@@ -2,8 +2,9 @@
 
 The OWL API's ``OWL2DLProfile`` checks the profile (every reused class and property must be
 declared, no illegal punning, ...) and the HermiT reasoner the consistency, both run by
-``tests/owl_check.py`` in a child process (they need ``java``). The same check is run on broken
-copies of the ontology, so that a check that passes on anything would fail here.
+``tests/owl_check.py`` in a child process (they need ``java``). HermiT also checks the graphs the
+mapping makes of two reports against the ontology (functional properties, datatype ranges). The
+same checks are run on broken copies, so that a check that passes on anything would fail here.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import Graph, Literal
+from reports_fixture import mining_report, small_report
+
+from s3graph.mapping import to_graph
+from s3graph.namespaces import S3G, XSD
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "s3graph.ttl"
 CHECK = Path(__file__).resolve().parent / "owl_check.py"
@@ -24,6 +31,8 @@ CHECK = Path(__file__).resolve().parent / "owl_check.py"
 DECLARATION = "skos:Concept a owl:Class .\n"
 #: A statement that contradicts the ontology: s3g:byteSize takes non-negative integers only.
 CONTRADICTION = '\ns3g:leading s3g:byteSize "-1"^^xsd:integer .\n'
+#: When the mapped reports were ingested (any time will do).
+INGESTED = datetime(2024, 1, 1, tzinfo=UTC)
 
 pytestmark = pytest.mark.slow
 
@@ -49,8 +58,20 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     undeclared.write_text(text.replace(DECLARATION, ""), encoding="utf-8")
     inconsistent = folder / "inconsistent.ttl"
     inconsistent.write_text(text + CONTRADICTION, encoding="utf-8")
-    files = {"ontology": ONTOLOGY, "undeclared": undeclared, "inconsistent": inconsistent}
-    checked = run_check(list(files.values()))
+    mapped = Graph().parse(ONTOLOGY, format="turtle")
+    for report in (small_report(), mining_report()):
+        mapped += to_graph(report, ingested_at=INGESTED)
+    data = folder / "data.ttl"
+    mapped.serialize(data, format="turtle")
+    source = next(mapped.subjects(S3G.byteSize, None))
+    mapped.add((source, S3G.byteSize, Literal(1, datatype=XSD.nonNegativeInteger)))
+    data_broken = folder / "data-broken.ttl"
+    mapped.serialize(data_broken, format="turtle")
+    files = {
+        "ontology": ONTOLOGY, "undeclared": undeclared, "inconsistent": inconsistent,
+        "data": data, "data-broken": data_broken,
+    }  # fmt: skip
+    checked = run_check([ONTOLOGY, undeclared, inconsistent, Path("--data"), data, data_broken])
     assert len(checked) == len(files)
     return dict(zip(files, checked, strict=True))
 
@@ -74,3 +95,16 @@ def test_an_undeclared_reused_class_breaks_the_profile(results: dict[str, dict[s
 def test_a_contradiction_is_found_inconsistent(results: dict[str, dict[str, Any]]) -> None:
     assert results["inconsistent"]["violations"] == []
     assert results["inconsistent"]["consistent"] is False
+
+
+def test_the_mapped_reports_are_consistent_with_the_ontology(
+    results: dict[str, dict[str, Any]],
+) -> None:
+    assert results["data"]["consistent"] is True
+
+
+def test_a_second_size_of_one_file_is_found_inconsistent(
+    results: dict[str, dict[str, Any]],
+) -> None:
+    """s3g:byteSize is functional: one source file cannot have two sizes."""
+    assert results["data-broken"]["consistent"] is False
