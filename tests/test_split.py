@@ -157,3 +157,19 @@ def test_without_split_the_second_header_is_still_an_error(corpus: Path, tmp_pat
         result = run(tmp_path / "store", command, path)
         assert result.exit_code == 2
         assert "found a second report header" in result.stderr
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"], ids=["crlf", "cr"])
+def test_line_endings_and_a_bom_keep_the_cut_and_the_numbers(
+    corpus: Path, tmp_path: Path, newline: bytes
+) -> None:
+    cyber, mining = ((corpus / n).read_bytes().replace(b"\n", newline) for n in (CYBER, MINING))
+    path = tmp_path / "several.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + cyber + mining)
+    first, second = read_reports(path)
+    assert (first.source.size, second.first_line) == (len(cyber), _lines(corpus / CYBER) + 1)
+    offset = _lines(corpus / CYBER)
+    alone = parse_file(corpus / MINING)
+    assert [a.line for a in parse_reports(path)[1].answers] == [
+        a.line + offset for a in alone.answers
+    ]

@@ -17,8 +17,6 @@ import click
 from s3graph.parse.text import MAX_REPORT_BYTES, size_text
 
 if TYPE_CHECKING:
-    from s3graph.model import Report
-    from s3graph.parse.split import ReportText
     from s3graph.pipeline import ParseReport
 
 
@@ -58,20 +56,6 @@ def split_option(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-class _PartReader:
-    """The pipeline's parse step for one report cut out of a file (the path it is handed is
-    that file's: the part is already read)."""
-
-    def __init__(self, part: ReportText, max_bytes: int) -> None:
-        self.part = part
-        self.max_bytes = max_bytes
-
-    def __call__(self, path: Path, /) -> Report:
-        from s3graph.parse.split import parse_part
-
-        return parse_part(self.part, max_bytes=self.max_bytes)
-
-
 def report_steps(path: Path, *, max_bytes: int, split: bool) -> list[ParseReport]:
     """One parse step for each report of the file ``path``, in file order.
 
@@ -84,6 +68,7 @@ def report_steps(path: Path, *, max_bytes: int, split: bool) -> list[ParseReport
 
     if not split:
         return [report_reader(max_bytes) or parse_file]
-    from s3graph.parse.split import read_reports
+    from s3graph.parse.split import PartReader, read_reports
 
-    return [_PartReader(part, max_bytes) for part in read_reports(path, max_bytes=max_bytes)]
+    parts = read_reports(path, max_bytes=max_bytes)
+    return [PartReader(part, max_bytes=max_bytes) for part in parts]

@@ -24,7 +24,14 @@ from s3graph.parse.report import parse_text, read_bytes
 from s3graph.parse.sections import report_starts
 from s3graph.parse.text import MAX_REPORT_BYTES, decode, source_of, split_lines
 
-__all__ = ["ReportText", "parse_part", "parse_reports", "read_reports", "split_reports"]
+__all__ = [
+    "PartReader",
+    "ReportText",
+    "parse_part",
+    "parse_reports",
+    "read_reports",
+    "split_reports",
+]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FINAL_BREAK = re.compile(r"(?:\r\n|\r|\n)\Z")
@@ -120,3 +127,19 @@ def parse_reports(path: Path, *, max_bytes: int = MAX_REPORT_BYTES) -> list[Repo
     not a report raises its :class:`~s3graph.errors.ReportError`."""
     parts = read_reports(path, max_bytes=max_bytes)
     return [parse_part(part, max_bytes=max_bytes) for part in parts]
+
+
+class PartReader:
+    """A pipeline's parse step (``path -> Report``) for one part already cut out of its file:
+    the path it is handed is that file's, and the part is parsed as :func:`parse_part` does.
+
+    What lets one :class:`~s3graph.pipeline.Pipeline` run every report of a file
+    (``dataclasses.replace(pipeline, parse=PartReader(part))``).
+    """
+
+    def __init__(self, part: ReportText, *, max_bytes: int = MAX_REPORT_BYTES) -> None:
+        self.part = part
+        self.max_bytes = max_bytes
+
+    def __call__(self, path: Path, /) -> Report:
+        return parse_part(self.part, max_bytes=self.max_bytes)
