@@ -201,12 +201,17 @@ def test_a_region_in_nuts_is_described_from_the_newest_version(out: Path) -> Non
     assert int(row["partnerships"]) >= 1
 
 
-def test_a_region_outside_nuts_keeps_what_the_report_states(out: Path) -> None:
-    # EL24 is in no NUTS version; the report wrote "Stereia Ellada (GR) EL24"
+def test_an_obsolete_code_keeps_what_the_report_states_and_links_to_its_successor(
+    out: Path,
+) -> None:
+    # The report wrote "Stereia Ellada (GR) EL24": EL24 is the NUTS 2010 code of Sterea Elláda
+    # (the packaged snapshot has NUTS 2010), EL64 its one successor, in NUTS 2016 and 2021.
     row = only(table_rows(out, "regions"), region="region/EL24")
 
-    assert (row["code"], row["label"], row["country"]) == ("EL24", "Stereia Ellada", "GR")
-    assert row["level"] == row["nuts_version"] == row["label_latin"] == ""
+    assert row["code"] == "EL24"
+    assert row["nuts"] == "http://data.europa.eu/nuts/code/EL64"
+    assert (row["label"], row["country"], row["level"]) == ("Στερεά Ελλάδα", "EL", "2")
+    assert row["nuts_version"] == "2021"
 
 
 def test_unbound_values_give_empty_cells(out: Path) -> None:

@@ -30,6 +30,7 @@ from s3graph.export.files import open_output, output_path
 from s3graph.export.partnerships import PartnershipFiles, partnership_graphs
 from s3graph.export.sorting import LineSorter
 from s3graph.export.views import Statistics, Syntax, write_view
+from s3graph.mapping.source import SOURCE_TEXT_SUFFIX
 from s3graph.store import Store
 
 __all__ = ["DUMP_STEM", "RDF_FORMATS", "Progress", "RdfDumps", "write_rdf"]
@@ -81,7 +82,9 @@ def write_rdf(
     nquads = out / f"{DUMP_STEM}.nq"
     try:
         with open_output(nquads, gzip=gzip) if "nq" in formats else nullcontext() as nq:
-            stored = store.graphs()
+            # A report's source bytes are the store's bookkeeping (for judging it again): the
+            # dumps describe the source file by its checksum and size instead.
+            stored = [g for g in store.graphs() if not g.endswith(SOURCE_TEXT_SUFFIX)]
             added = [] if CONCEPTS_GRAPH in stored else [CONCEPTS_GRAPH]
             graphs: list[str | None] = [None, *sorted([*stored, *added])]
             for done, graph in enumerate(graphs, 1):
