@@ -21,6 +21,7 @@ REQUIRED = (
     "s3graph/shapes/*.ttl",
     "s3graph/examples/*.txt",
     "s3graph/examples/README.md",
+    "s3graph/examples/SHA256SUMS",
     "s3graph/vocab/nuts-snapshot.json.gz",
     "s3graph/vocab/nuts-snapshot-NOTICE.txt",
 )
