@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from s3graph.errors import MissingFileError, S3GraphError
 from s3graph.model import ParseWarning
+from s3graph.parse.split import ReportText
 from s3graph.pipeline import MapReport, ParseReport, Pipeline, ValidateReport
 from s3graph.process import die_with_parent
 from s3graph.validate.problems import Problem
@@ -114,6 +115,7 @@ def ingest(
     validate: ValidateReport | None = None,
     stamp: ReferenceStamp | None = None,
     keep_sources: bool = True,
+    split: int | None = None,
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -125,16 +127,19 @@ def ingest(
     report's validation results are stored as a graph of their own beside it (recording
     ``stamp``, the reference data the linker holds), and with ``keep_sources`` each file's bytes
     are stored too (:mod:`s3graph.mapping.source`), so that the report can be judged again when
-    the reference data changes (:mod:`s3graph.judging`); with ``strict``
-    too, a report with a Violation raises :class:`ValidationFailed` and nothing is written.
+    the reference data changes (:mod:`s3graph.judging`). With ``split`` (the size limit of a
+    file), a file holding several reports is read as several (:mod:`s3graph.parse.split`), each
+    stored with its own bytes. With ``strict``, a report with a Violation raises
+    :class:`ValidationFailed` and nothing is written.
     ``progress`` is called with each file once it is read; ``now`` gives the ingestion time
     recorded in every graph of the run.
     """
     files = collect_files(paths)
+    items = files if split is None else [i for f in files for i in _reports_of(f, split)]
     job = ReadJob(Pipeline(base, now(), parse, linker, map_report, validate, stamp), keep_sources)
     kept: dict[str, _Read] = {}
     warnings: list[tuple[Path, ParseWarning]] = []
-    for read in read_all(files, job):
+    for read in read_all(items, job):
         warnings.extend((read.path, warning) for warning in read.warnings)
         _keep_latest(kept, warnings, read)
         if progress is not None:
@@ -155,13 +160,23 @@ def ingest(
     )
 
 
+def _reports_of(path: Path, max_bytes: int) -> list[Path | ReportText]:
+    """The file ``path`` when it holds one report, else each report cut out of it."""
+    from s3graph.parse.split import read_reports
+
+    parts = read_reports(path, max_bytes=max_bytes)
+    return [path] if len(parts) == 1 else list(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredSource:
-    """A report file as the store keeps it: its name, its bytes and when it was ingested."""
+    """A report file as the store keeps it: its name, its bytes and when it was ingested, and
+    the number of its first line in the file it was cut out of (``--split``)."""
 
     name: str
     data: bytes
     ingested_at: datetime
+    first_line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,19 +198,29 @@ class ReadJob:
     #: Whether a file's bytes are stored beside its graphs (a stored source is stored already).
     keep_sources: bool = True
 
-    def read(self, item: Path | StoredSource) -> _Read:
+    def read(self, item: Path | ReportText | StoredSource) -> _Read:
         from dataclasses import replace
 
         from s3graph.mapping.source import source_text_graph
         from s3graph.store import serialise
 
+        source: tuple[SerialisedGraph, ...] = ()
         if isinstance(item, StoredSource):
             pipeline = replace(self.pipeline, ingested_at=item.ingested_at)
-            read = pipeline.run_data(item.name, item.data)
-            source: tuple[SerialisedGraph, ...] = ()
+            read = pipeline.run_data(item.name, item.data, first_line=item.first_line)
+        elif isinstance(item, ReportText):
+            from s3graph.parse.split import PartReader
+
+            data = item.text.encode("utf-8")  # what the part's checksum was made of
+            read = replace(self.pipeline, parse=PartReader(item, max_bytes=len(data) + 1)).run(
+                Path(item.name)
+            )
+            if self.keep_sources:
+                iri, name = str(read.graph.identifier), item.source.name
+                graph = source_text_graph(iri, name, data, first_line=item.first_line)
+                source = (serialise(graph),)
         else:
             read = self.pipeline.run(item)
-            source = ()
             if self.keep_sources:
                 data = _bytes_read(item, read.report.source.sha256)
                 iri = str(read.graph.identifier)
@@ -233,12 +258,12 @@ def _start_worker(job: ReadJob, parent: int) -> None:
     _worker_job = job
 
 
-def _read_in_worker(item: Path | StoredSource) -> _Read:
+def _read_in_worker(item: Path | ReportText | StoredSource) -> _Read:
     assert _worker_job is not None, "not a worker process"
     return _worker_job.read(item)
 
 
-def read_all(files: Sequence[Path | StoredSource], job: ReadJob) -> Iterator[_Read]:
+def read_all(files: Sequence[Path | ReportText | StoredSource], job: ReadJob) -> Iterator[_Read]:
     """Each file parsed, mapped and serialised, in order; raises the first ReportError.
 
     Runs of :data:`PARALLEL_FROM` files or more are read by one forked worker per core (the

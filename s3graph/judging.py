@@ -72,7 +72,8 @@ def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
     for row in _solutions(store, "stored-sources"):
         report, name, data, ingested = (row[k] for k in ("report", "name", "bytes", "ingested"))
         when = datetime.fromisoformat(ingested.value)
-        source = StoredSource(name.value, base64.b64decode(data.value), when)
+        first = int(row["first"].value) if row["first"] is not None else 1
+        source = StoredSource(name.value, base64.b64decode(data.value), when, first)
         found.append((report.value, source))
     return found
 
@@ -141,7 +142,8 @@ def _moved(store: Store, old: str, new: str, source: StoredSource) -> list[Named
         for iri in store.graphs()
         if iri == old or iri.startswith(f"{old}/")
     ]
-    return [*emptied, source_text_graph(new, source.name, source.data)]
+    moved = source_text_graph(new, source.name, source.data, first_line=source.first_line)
+    return [*emptied, moved]
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,17 +88,19 @@ class Pipeline:
         """
         return self._after_parsing(path, self.read(path))
 
-    def run_data(self, name: str, data: bytes) -> ReadReport:
+    def run_data(self, name: str, data: bytes, *, first_line: int = 1) -> ReadReport:
         """:meth:`run` on the bytes of a file named ``name``, as the store keeps them.
 
-        The bytes were accepted once, so no size limit applies; the parse step is always the
-        parser's own (a report is read again exactly as it was first read).
+        ``first_line`` is the number of the first line in the file the bytes were cut out of
+        (``--split``). The bytes were accepted once, so no size limit applies; the parse step is
+        always the parser's own (a report is read again exactly as it was first read).
         """
         from s3graph.parse import parse_text
         from s3graph.parse.text import decode, source_of
 
         size = max(len(data), 1)
-        report = parse_text(decode(name, data, size), source_of(name, data), max_bytes=size)
+        text, source = decode(name, data, size), source_of(name, data)
+        report = parse_text(text, source, max_bytes=size, first_line=first_line)
         links = self.linker.link(report) if self.linker is not None else None
         return self._after_parsing(Path(name), (report, links))
 

@@ -169,3 +169,29 @@ def test_vocab_load_killed_at_any_moment_leaves_the_old_or_the_new_state(
         assert state in (old, new), f"attempt {attempt}: a mix of old and new"
         outcomes.append("old" if state == old else "new")
     assert outcomes  # which of the two each kill left is chance; a mix is never one of them
+
+
+def test_reports_split_out_of_one_file_are_judged_again_as_they_were_read(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """``ingest --split``: each report keeps its own bytes and first line, so ``check`` (which
+    reads them again) gives back the very same graphs, line numbers included."""
+    from s3graph.cli import examples_dir
+
+    two = tmp_path / "two.txt"
+    example = examples_dir() / "mining-industry-2020-h2.txt"
+    two.write_bytes(inputs["report"].read_bytes() + example.read_bytes())
+    store = tmp_path / "store"
+    refused = CliRunner().invoke(main, ["--store", str(store), "ingest", str(two)])
+    assert refused.exit_code == 2
+    split = CliRunner().invoke(main, ["--store", str(store), "ingest", "--split", str(two)])
+    assert split.exit_code == 0, split.output
+    before = _quads(store)
+    titles = [q for q in before if "/source> <http://purl.org/dc/terms/title>" in q]
+    assert len(titles) == 4 and any('"two.txt:' in q for q in titles)  # report and source graphs
+    first_lines = [q for q in before if "def#sourceFirstLine" in q]
+    second = len(inputs["report"].read_bytes().splitlines()) + 1  # the example's first line
+    assert len(first_lines) == 1 and f'"{second}"' in first_lines[0]
+    checked = CliRunner().invoke(main, ["--store", str(store), "check"])
+    assert checked.exit_code == 0 and "judged again: 2 stored reports" in checked.output
+    assert _quads(store) == before

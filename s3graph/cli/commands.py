@@ -95,6 +95,7 @@ def examples_dir() -> Path:
 )
 @nuts_option
 @max_bytes_option
+@split_option
 @click.pass_obj
 def ingest(
     settings: Settings,
@@ -103,14 +104,16 @@ def ingest(
     strict: bool,
     nuts_dir: Path | None,
     max_bytes: int,
+    split: bool,
 ) -> None:
     """Parse report files (and every *.txt of DIRs) into the store, all or nothing.
 
     Re-ingesting a report replaces its named graph, so ingesting twice changes nothing. Each
     report is linked: its partnership to the registry, its regions judged against NUTS (--nuts,
-    or the versions loaded with 's3graph vocab'), its mentions of other partnerships recorded.
+    or the snapshot packaged with s3graph and the versions loaded with 's3graph vocab'), its
+    mentions of other partnerships recorded.
     Each report is validated too; its results are stored in a graph of their own (see the
-    named query data-quality).
+    named query data-quality). With --split, a file holding several reports is read as several.
     """
     from s3graph import ingest as core
     from s3graph.validate import summary as problem_summary
@@ -133,6 +136,7 @@ def ingest(
             linker=reference.linker,
             validate=validate_graph,
             stamp=reference.stamp,
+            split=max_bytes if split else None,
             strict=strict,
             progress=advance,
         )

@@ -28,14 +28,23 @@ def source_text_graph_iri(report_iri: str) -> URIRef:
     return URIRef(f"{report_iri}{SOURCE_TEXT_SUFFIX}")
 
 
-def source_text_graph(report_iri: str, name: str, data: bytes) -> NamedTriples:
-    """The graph of the source file ``name`` (its last component is kept) with bytes ``data``."""
+def source_text_graph(
+    report_iri: str, name: str, data: bytes, *, first_line: int = 1
+) -> NamedTriples:
+    """The graph of the source file ``name`` (its last component is kept) with bytes ``data``.
+
+    A report cut out of a longer file (``--split``) keeps only its own bytes, and the number its
+    first line has in the file (``s3g:sourceFirstLine``), so it is read again with the same line
+    numbers.
+    """
     source = URIRef(f"{report_iri}/source")
     encoded = base64.b64encode(data).decode("ascii")
     triples: list[Triple] = [
         (source, S3G.sourceBytes, Literal(encoded, datatype=XSD.base64Binary)),
         (source, DCTERMS.title, Literal(file_name(name))),
     ]
+    if first_line != 1:
+        triples.append((source, S3G.sourceFirstLine, Literal(first_line)))
     return NamedTriples(source_text_graph_iri(report_iri), triples)
 
 
