@@ -37,6 +37,7 @@ EXAMPLE_PAGES = (
     "/partnership/advanced-materials-for-batteries",
     "/region/ES41",
     "/report/mining-industry/2020-H2/membership/leading/1",
+    "/entity/lapland-mining-cluster",  # named by the example only: its statements are its data
 )
 
 

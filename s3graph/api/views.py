@@ -207,10 +207,15 @@ def report(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
 
 
 def resource(store: Queryable, description: Description, *, base: str) -> dict[str, Any]:
-    """Any other resource: flagged when it is part of a synthetic report or links to one."""
+    """Any other resource: flagged when a synthetic report states it, holds it or links to it."""
     found = rows(store, "page-synthetic", {}, base=base)
+    if not found:
+        return _only(found, None)
+    graphs = rows(store, "page-graphs", {"resource": description.iri}, base=base)
+    reports = [r["report"] for r in found]
+    parts = [p for g in [description.iri, *(r["graph"] for r in graphs)]
+             for p in reports_under(g, reports)]  # fmt: skip
     linked = [o for _, o, is_iri in description.statements() if is_iri]
-    parts = reports_under(description.iri, [r["report"] for r in found])
     return _only(found, [*parts, *linked])
 
 
