@@ -49,7 +49,7 @@ def test_cat_of_two_reports_is_exit_2_naming_the_second_header(
     result = _runner().invoke(main, ["parse", str(path)])
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().splitlines() == [
-        f"{path}:{line}: {SECOND} (split it into one file per report)"
+        f"{path}:{line}: {SECOND} (split it into one file per report, or read it with --split)"
     ]
 
 

@@ -147,7 +147,7 @@ def _check_one_report(sections: Sections, name: str) -> None:
             name,
             sections.second_report,
             "one report per file, found a second report header "
-            "(split it into one file per report)",
+            "(split it into one file per report, or read it with --split)",
         )
     for question, first, again in sections.repeats:
         raise ReportError(
