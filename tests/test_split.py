@@ -173,3 +173,16 @@ def test_line_endings_and_a_bom_keep_the_cut_and_the_numbers(
     assert [a.line for a in parse_reports(path)[1].answers] == [
         a.line + offset for a in alone.answers
     ]
+
+
+def test_ingest_split_stores_each_report_as_its_own_graph(corpus: Path, tmp_path: Path) -> None:
+    path = _cat(corpus, tmp_path, CYBER, MINING)
+    store = tmp_path / "store"
+    refused = run(store, "ingest", path)
+    assert refused.exit_code == 2 and "found a second report header" in refused.stderr
+    result = run(store, "ingest", "--split", path)
+    assert result.exit_code == 0, result.stderr
+    listed = run(store, "query", "reports", "--format", "json")
+    rows = json.loads(listed.stdout)["results"]["bindings"]
+    files = sorted(row["source"]["value"] for row in rows)
+    assert files == sorted(Path(p.source.name).name for p in read_reports(path)), files
