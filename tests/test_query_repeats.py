@@ -230,6 +230,8 @@ EXPECT: dict[str, Expect] = {
     "page-report-answers": Expect(),
     "page-report-memberships": Expect(),
     "page-report-validation": Expect(),
+    "page-synthetic": Expect(per_report=("report",)),
+    "page-graphs": Expect(per_report=("graph",)),
     "partnerships-of-region": Expect(varies=("periods",)),
     "partnerships": Expect(varies=("reports",)),
     "regions-of-partnership": Expect(varies=("reports",)),
