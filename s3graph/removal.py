@@ -71,14 +71,17 @@ def report_of(reference: str, *, base: str) -> str:
     """
     under = reference.removeprefix(base + "report/") if reference.startswith(base) else None
     match = _SLUG_PERIOD.match(under if under is not None else reference)
-    if match is None:
-        if under is not None or "://" in reference:
-            expected = f"a report IRI {base}report/SLUG/PERIOD"
-        else:
-            expected = "a report as PARTNERSHIP-SLUG/PERIOD (such as cybersecurity/2021-H1)"
-        raise NotInStoreError(f"{reference}: expected {expected}")
-    slug, period = match.groups()
-    return str(Iris(base).report(slug.lower(), period.upper()))
+    if match is not None:
+        slug, period = match.groups()
+        try:
+            return str(Iris(base).report(slug.lower(), period.upper()))
+        except ValueError:  # no slug s3graph makes ("-x", "a--b"): named below as not a report
+            pass
+    if under is not None or "://" in reference:
+        expected = f"a report IRI {base}report/SLUG/PERIOD"
+    else:
+        expected = "a report as PARTNERSHIP-SLUG/PERIOD (such as cybersecurity/2021-H1)"
+    raise NotInStoreError(f"{reference}: expected {expected}")
 
 
 def find_reports(

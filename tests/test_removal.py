@@ -185,6 +185,8 @@ def test_remove_examples_removes_the_synthetic_reports_only(store: Path) -> None
         ([MINING_IRI + "/validation"], MINING_IRI + "/validation"),
         ([f"{BASE}graph/registry"], f"{BASE}graph/registry"),
         (["not-a-report"], "not-a-report"),
+        (["--", "-mining/2020-H2"], "-mining/2020-H2"),  # shaped like one, but no slug we make
+        (["mining--industry/2020-H2"], "mining--industry/2020-H2"),
     ],
 )
 def test_an_unknown_report_is_exit_2_naming_it_and_nothing_is_removed(
