@@ -224,6 +224,7 @@ EXPECT: dict[str, Expect] = {
     "nuts-regions": Expect(),
     "page-describe": Expect(),
     "page-events": Expect(per_report=("report",)),
+    "page-judgements": Expect(per_report=("report",)),
     "page-platforms": Expect(varies=("reports",)),
     "page-region-nuts": Expect(),
     "page-region-partnerships": Expect(per_report=("report",)),

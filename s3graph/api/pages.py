@@ -113,7 +113,8 @@ def stopped_as_page(page: Callable[..., Response]) -> Callable[..., Response]:
 @stopped_as_page
 def home(request: Request) -> Response:
     store, base = _state(request)
-    return render(request, "home.html", **views.home(store, base=base))
+    digest = request.app.state.settings.reference_digest
+    return render(request, "home.html", **views.home(store, base=base, digest=digest))
 
 
 @router.get("/cross", include_in_schema=False)
@@ -239,5 +240,7 @@ def _page(request: Request, description: views.Description) -> Response:
     if name == "region.html":
         return render(request, name, **common, **views.region(store, iri, base=base))
     if name == "report.html":
-        return render(request, name, **common, **views.report(store, iri, base=base))
+        digest = request.app.state.settings.reference_digest
+        data = views.report(store, iri, base=base, digest=digest)
+        return render(request, name, **common, **data)
     return render(request, name, **common, **views.resource(store, description, base=base))

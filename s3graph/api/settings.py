@@ -35,3 +35,6 @@ class ApiSettings:
     base: str = DEFAULT_BASE
     #: Folder of the ``s3graph export`` served at ``/dumps/`` and ``/dataset`` (None: none).
     dumps: Path | None = None
+    #: Digest of the reference data in force (:class:`s3graph.reference.ReferenceStamp`): the
+    #: pages say which stored judgements were made against other data (None: they say nothing).
+    reference_digest: str | None = None

@@ -152,10 +152,28 @@ def reports_under(iri: str, reports: Iterable[str]) -> list[str]:
     return [r for r in reports if iri == r or iri.startswith(r + "/")]
 
 
+# -- judgements older than the reference data ----------------------------------------------------
+
+
+def stale(
+    store: Queryable, *, base: str, digest: str | None, shown: Iterable[str] | None = None
+) -> Row:
+    """The reports (of ``shown``, or all) whose judgements were made against other reference
+    data than that in force (``digest``), for the page's notice (none when ``digest`` is None),
+    and what each was judged against (``judged``: report, digest, nuts)."""
+    found = rows(store, "page-judgements", {}, base=base)
+    wanted = None if shown is None else set(shown)
+    mine = [r for r in found if wanted is None or r["report"] in wanted]
+    return {
+        "stale": [r for r in mine if digest is not None and r["digest"] != digest],
+        "judged": mine,
+    }
+
+
 # -- pages -------------------------------------------------------------------------------------
 
 
-def home(store: Queryable, *, base: str) -> dict[str, Any]:
+def home(store: Queryable, *, base: str, digest: str | None = None) -> dict[str, Any]:
     counts = rows(store, "stats", {}, base=base)
     platforms: dict[str, list[Row]] = {}
     for row in rows(store, "page-platforms", {}, base=base):
@@ -164,6 +182,7 @@ def home(store: Queryable, *, base: str) -> dict[str, Any]:
         "counts": counts[0] if counts else {},
         "platforms": platforms,
         **synthetic(store, base=base),
+        **stale(store, base=base, digest=digest),
     }
 
 
@@ -194,7 +213,9 @@ def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     }
 
 
-def report(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
+def report(
+    store: Queryable, iri: str, *, base: str, digest: str | None = None
+) -> dict[str, Any]:
     params = {"report": iri}
     validation = rows(store, "page-report-validation", params, base=base)
     return {
@@ -203,6 +224,7 @@ def report(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
         "conforms": validation[0]["conforms"] if validation else None,
         "validation": [r for r in validation if r["result"]],
         **synthetic(store, base=base, shown=[iri]),
+        **stale(store, base=base, digest=digest, shown=[iri]),
     }
 
 

@@ -8,7 +8,7 @@ import click
 
 from s3graph.cli.export import dumps_option
 from s3graph.cli.pooled import SizeType
-from s3graph.cli.support import Settings
+from s3graph.cli.support import Settings, load_reference
 
 
 @click.command()
@@ -115,6 +115,8 @@ def serve(
         service_allow=frozenset(service_allow),
         base=settings.base,
         dumps=folder,
+        # the reference data in force, read before the store is opened for serving
+        reference_digest=load_reference(settings, None).stamp.digest,
     )
     limit_malloc_arenas(2)  # many waiting threads, flat memory (see the function)
     read_only = api_settings.update_token is None
