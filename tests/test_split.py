@@ -182,6 +182,7 @@ def test_ingest_split_stores_each_report_as_its_own_graph(corpus: Path, tmp_path
     assert refused.exit_code == 2 and "found a second report header" in refused.stderr
     result = run(store, "ingest", "--split", path)
     assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("ingested 1 file (2 reports): ")
     listed = run(store, "query", "reports", "--format", "json")
     rows = json.loads(listed.stdout)["results"]["bindings"]
     files = sorted(row["source"]["value"] for row in rows)

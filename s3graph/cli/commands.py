@@ -144,8 +144,11 @@ def ingest(
     for path, warning in summary.warnings:
         echo_warnings(str(path), [warning])
     echo_problems(p for p in summary.problems if p.severity != "Info")
+    # With --split a file may hold several reports: say how many were stored.
+    reports = f" ({counted(len(summary.graphs), 'report')})" if split else ""
     click.echo(
-        f"ingested {counted(summary.files, 'file')}: {counted(summary.triples, 'triple')}, "
+        f"ingested {counted(summary.files, 'file')}{reports}: "
+        f"{counted(summary.triples, 'triple')}, "
         f"{counted(len(summary.warnings), 'parse warning')}; "
         f"validation: {problem_summary(summary.problems)}"
     )
