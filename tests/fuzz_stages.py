@@ -72,8 +72,6 @@ class ChunkResult:
     slowest: tuple[float, str] = (0.0, "")
     max_rss_kb: int = 0
     batches: int = 0
-    #: Mutants that parse into a known bug (see :func:`known_bug`), not taken further.
-    known: dict[int, str] = field(default_factory=dict)
 
 
 def error_message(path: str, err: BaseException) -> str | None:
@@ -84,23 +82,6 @@ def error_message(path: str, err: BaseException) -> str | None:
     if "\n" in text or match is None:
         return None
     return f"{match.group(1)}: {match.group(2)}".replace(path, "FILE")
-
-
-#: A partnership's name is at most ~90 characters; a longer one is a paragraph or worse.
-LONG_NAME = 500
-
-
-def known_bug(report: object) -> str | None:
-    """Why a parsed report would run into a known bug in the later stages, or None.
-
-    A partnership name of a megabyte (a long line where the name belongs) becomes the slug of
-    every IRI of the report: 584 N-Triples lines of ~1 MB each, 14 s and 4.8 GB to ingest one
-    file (``test_fuzz.py::test_a_long_partnership_name_stays_in_proportion``).
-    """
-    name = getattr(report, "partnership", None)
-    if isinstance(name, str) and len(name) > LONG_NAME:
-        return f"a partnership name of {len(name)} characters"
-    return None
 
 
 def line_count(data: bytes) -> int:
@@ -207,10 +188,6 @@ def run_chunk(
         try:
             with deadline(HANG_SECONDS):
                 parse_code = _parse_stage(stage, reading, recorded, to_contract)
-                bug = known_bug(recorded.reports[str(path)])
-                if bug is not None:
-                    result.known[index] = bug
-                    continue
                 validate_code = _validate_stage(stage, checking, recorded)
         except TimeoutError as err:
             stage.fail("parse/validate", str(err))

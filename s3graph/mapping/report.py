@@ -127,16 +127,25 @@ def to_triples(
 # Identity of the report.
 
 
+#: The longest partnership name accepted (the longest in the registry has under 90 characters).
+#: The name's slug is in every IRI of the report: a paragraph there would multiply the graph.
+MAX_PARTNERSHIP_NAME = 200
+
+
 def _partnership_slug(report: Report, override: str | None = None) -> str:
     """The slug for the report's IRIs: ``override`` if given, else one made from the name."""
-    if not report.partnership or not report.partnership.strip():
+    name = report.partnership
+    if not name or not name.strip() or len(name) > MAX_PARTNERSHIP_NAME:
         line = report.partnership_line or _question_line(report, "partnership")
+        found = None if not name else f"{len(name):,} characters starting {name[:40]!r}"
         raise ReportError(
             report.source.name,
             line,
-            'the name of the partnership after "Please select the name of your partnership"',
+            f"the name of the partnership (at most {MAX_PARTNERSHIP_NAME} characters) "
+            'after "Please select the name of your partnership"',
+            found,
         )
-    return override or slugify(report.partnership)
+    return override or slugify(name)
 
 
 def _period_key(report: Report) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from s3graph.errors import MissingFileError, ReportError
 from s3graph.model import (
     Answer,
     Event,
     EventKind,
+    LeadingRegion,
     ParseWarning,
     RegionMention,
     Report,
@@ -67,6 +70,26 @@ def read_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
         raise ReportError(name, 0, "a readable file", err.strerror or str(err)) from None
 
 
+_Region = TypeVar("_Region", LeadingRegion, RegionMention)
+
+#: The most leading regions a report may name: a partnership is led by a handful of regions, so
+#: more is text of another kind in that answer (each region is judged and validated, at a cost).
+MAX_LEADING_REGIONS = 100
+#: The most participating regions (one per line): the largest partnerships count a few dozen.
+MAX_PARTICIPATING_REGIONS = 1000
+
+
+def _at_most(
+    regions: Sequence[_Region], limit: int, what: str, name: str
+) -> tuple[_Region, ...]:
+    """``regions``, unless there are more than ``limit``: an error at the first extra's line."""
+    if len(regions) > limit:
+        raise ReportError(
+            name, regions[limit].line, f"at most {limit} {what}", f"{len(regions):,} of them"
+        )
+    return tuple(regions)
+
+
 def parse_text(
     text: str, source: SourceFile, *, max_bytes: int = MAX_REPORT_BYTES, first_line: int = 1
 ) -> Report:
@@ -101,10 +124,15 @@ def parse_text(
         reporting_period=_period(first.get("reporting_period"), source.name),
         start_date_text=_value(first.get("start_date")),
         webpage=_webpage(first.get("webpage")),
-        leading_regions=tuple(
-            split_leading_regions(leading_lines, [r.name for r in participating])
+        leading_regions=_at_most(
+            split_leading_regions(leading_lines, [r.name for r in participating]),
+            MAX_LEADING_REGIONS,
+            "leading regions (names separated by commas, semicolons or 'and')",
+            source.name,
         ),
-        participating_regions=tuple(participating),
+        participating_regions=_at_most(
+            participating, MAX_PARTICIPATING_REGIONS, "participating regions", source.name
+        ),
         working_areas=working_areas,
         past_events=past_events,
         planned_events=planned_events,
