@@ -132,6 +132,7 @@ class ReadCORS:
                 "X-S3graph-Max-Rows",
                 "X-S3graph-Waited",
                 "X-S3graph-Ran",
+                "X-S3graph-Note",
             ],
         )
 
