@@ -329,6 +329,8 @@ def test_two_megabytes_parse_fast_and_small(
     assert measured["peak_mb"] < 300, measured
     if shape in ("names", "near_names"):  # thousands of regions: more than a report may name
         assert "expected at most 100 leading regions" in measured["outcome"], measured
+    elif shape in ("region_line", "leading", "sdg_cell"):  # one line of 2 MB: over the limit
+        assert "expected a line of at most 1,048,576 characters" in measured["outcome"], measured
     elif shape != "whole_file":
         assert measured["outcome"] == "parsed", measured
 

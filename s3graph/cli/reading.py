@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from s3graph.parse.text import MAX_REPORT_BYTES, size_text
+from s3graph.parse.text import MAX_BYTES_CEILING, MAX_REPORT_BYTES, size_text
 
 if TYPE_CHECKING:
     from s3graph.pipeline import ParseReport
@@ -24,12 +24,13 @@ def max_bytes_option(command: Callable[..., None]) -> Callable[..., None]:
     """``--max-bytes N``: refuse report files larger than N bytes before parsing them."""
     return click.option(
         "--max-bytes",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=MAX_BYTES_CEILING),
         default=MAX_REPORT_BYTES,
         show_default=True,
         metavar="BYTES",
         help=f"Refuse a report file larger than this, before parsing it (default "
-        f"{size_text(MAX_REPORT_BYTES)}; a real report is 30-60 KB).",
+        f"{size_text(MAX_REPORT_BYTES)}, at most {size_text(MAX_BYTES_CEILING)}; a real report "
+        "is 30-60 KB).",
     )(command)
 
 

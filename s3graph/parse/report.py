@@ -72,6 +72,25 @@ def read_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
 
 _Region = TypeVar("_Region", LeadingRegion, RegionMention)
 
+#: The longest line, and the longest answer, read (in characters). A real answer is a few
+#: thousand; any text becomes one RDF literal, and RDF tools (Oxigraph's parser among them) refuse
+#: a line of more than 16 MiB, which an escaped literal of a few MiB can reach.
+MAX_LINE_CHARS = 1_048_576
+MAX_ANSWER_CHARS = 2 * MAX_LINE_CHARS
+
+
+def _refuse_long_lines(lines: Sequence[Line], name: str) -> None:
+    """A line longer than :data:`MAX_LINE_CHARS` is an error naming it."""
+    for line in lines:
+        if len(line.text) > MAX_LINE_CHARS:
+            raise ReportError(
+                name,
+                line.no,
+                f"a line of at most {MAX_LINE_CHARS:,} characters",
+                f"{len(line.text):,} characters",
+            )
+
+
 #: The most leading regions a report may name: a partnership is led by a handful of regions, so
 #: more is text of another kind in that answer (each region is judged and validated, at a cost).
 MAX_LEADING_REGIONS = 100
@@ -100,6 +119,7 @@ def parse_text(
     """
     refuse_oversized(source.name, text, max_bytes)
     lines = split_lines(text, first_line)
+    _refuse_long_lines(lines, source.name)
     sections = split_sections(lines)
     _check_is_report(sections, lines, source.name, first_line)
     warnings = [
@@ -107,7 +127,7 @@ def parse_text(
         for ln in sections.preamble
     ]
     blocks = sections.blocks
-    answers = tuple(_answer(blocks, q.key) for q in QUESTIONS if q.key in blocks)
+    answers = tuple(_answer(blocks, q.key, source.name) for q in QUESTIONS if q.key in blocks)
     first = {a.key: _first_line(blocks[a.key]) for a in answers}
     participating = _participating(blocks.get("participating_regions"), warnings)
     leading_lines = blocks["leading_regions"].content if "leading_regions" in blocks else []
@@ -185,7 +205,7 @@ def _check_one_report(sections: Sections, name: str) -> None:
         )
 
 
-def _answer(blocks: dict[str, Block], key: str) -> Answer:
+def _answer(blocks: dict[str, Block], key: str, name: str) -> Answer:
     """The answer's whole text: paragraphs for free text, the lines as they are for the rest."""
     block = blocks[key]
     content = block.content
@@ -194,6 +214,13 @@ def _answer(blocks: dict[str, Block], key: str) -> Answer:
     else:
         text = "\n".join(ln.text.strip() for ln in content) or None
     first = content[0].no if content else None
+    if text is not None and len(text) > MAX_ANSWER_CHARS:
+        raise ReportError(
+            name,
+            first or block.label_line,
+            f'an answer of at most {MAX_ANSWER_CHARS:,} characters to "{block.question.label}"',
+            f"{len(text):,} characters",
+        )
     lines = tuple(ln.no for ln in content)
     return Answer(key, block.question.label, text, block.label_line, first, lines)
 

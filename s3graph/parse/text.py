@@ -35,6 +35,9 @@ _SPACE_RUN = re.compile(r" {2,}")
 #: Refused above this size: a real report is 30-60 KB, so 2 MB is no report but bounds the work
 #: (and the memory: a 20 MB file of one report repeated once took 3.8 GB to ingest).
 MAX_REPORT_BYTES = 2 * 1024 * 1024
+#: The most ``--max-bytes`` may allow: the store keeps each report's bytes as one literal
+#: (base64), which must stay well under the 16 MiB line that RDF parsers (Oxigraph's) take.
+MAX_BYTES_CEILING = 8 * 1024 * 1024
 
 
 class Line(NamedTuple):
