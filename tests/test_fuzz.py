@@ -1,9 +1,9 @@
 """Fuzzing: 10,000 mutated reports through parse, validate and ingest never make a bug appear.
 
 Mutants of the corpus reports (see :mod:`fuzz_mutants`) go through the three commands' core calls
-in-process, in a forked pool of two (see :mod:`fuzz_stages`), and a sample of them through the
-installed console script. The rules of issue 12: no traceback, no exit other than 0, 1 or 2,
-every exit 2 one ``FILE:LINE: ...`` line (a line the file has), no run over 10 s, memory bounded;
+in-process, in a pool of two worker processes (see :mod:`fuzz_stages`), and a sample of them
+through the installed console script. The rules of issue 12: no traceback, no exit other than 0,
+1 or 2, every exit 2 one ``FILE:LINE: ...`` line (a line the file has), no run over 10 s, memory bounded;
 and the three commands agree: a file parse refuses, validate and ingest refuse with the same line.
 
 A failure names each mutant as ``seed=S index=I recipe=...``; ``fuzz_mutants.mutant(corpus, S, I)``
@@ -63,16 +63,33 @@ class FuzzRun(ChunkResult):
         self.batches += chunk.batches
 
 
-# -- the pool: forked workers inherit the corpus, the folder and the linker ----------------------
+# -- the pool: spawned workers, each set up once ---------------------------------------------
+# Spawned, not forked: a fork of a process that has opened a RocksDB store (any earlier test of
+# the session) inherits RocksDB's state without its background threads, and the child's first
+# Store.open then waits for a flush forever.
 
 _corpus: list[bytes] = []
 _folder: Path = Path()
 _linker: Linker | None = None
 
 
+def _start_worker(corpus: list[bytes], folder: Path, cache: Path, report: Path) -> None:
+    """Set up a worker: the linker the commands build (no store yet, no fetched region names),
+    and one real report through the whole pipeline so that shapes and lexicons are loaded."""
+    global _folder, _linker
+    from s3graph.cli.support import Settings, load_linker
+    from s3graph.pipeline import Pipeline
+    from s3graph.validate import validate_graph
+
+    logging.getLogger("s3graph").setLevel(logging.ERROR)  # no "not stored" lines
+    os.environ["S3GRAPH_CACHE"] = str(cache)
+    _corpus[:], _folder = corpus, folder
+    _linker = load_linker(Settings(folder / "no-store", BASE, False), None)
+    Pipeline(BASE, datetime.now(UTC), None, _linker, None, validate_graph).run(report)
+
+
 def _run_chunk(start: int) -> ChunkResult:
-    assert _linker is not None
-    logging.getLogger("s3graph").setLevel(logging.ERROR)  # this worker's: no "not stored" lines
+    assert _linker is not None, "not a worker"
     folder = _folder / f"chunk-{start}"
     folder.mkdir()
     try:
@@ -100,41 +117,18 @@ def fuzz_run(
     shared_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> FuzzRun:
-    """The mutants through the three stages, in a forked pool of two workers."""
-    global _folder, _linker
-    from s3graph.cli.support import Settings, load_linker
-
-    if "fork" not in mp.get_all_start_methods():
-        pytest.skip("needs fork (the workers inherit the corpus and the linker)")
-    _folder = tmp_path_factory.mktemp("fuzz")
-    _corpus[:] = corpus
-    old_cache = os.environ.get("S3GRAPH_CACHE")
-    os.environ["S3GRAPH_CACHE"] = str(cache_dir)
-    try:  # the linker the commands build: no store yet, no fetched names
-        _linker = load_linker(Settings(_folder / "no-store", BASE, False), None)
-    finally:
-        if old_cache is None:
-            del os.environ["S3GRAPH_CACHE"]
-        else:
-            os.environ["S3GRAPH_CACHE"] = old_cache
-    _warm_up(_linker, next(p for p in (shared_dir / "corpus").glob("*.txt")))
+    """The mutants through the three stages, in a pool of two worker processes."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    report = shared_dir / "corpus" / "mining-industry-2020-h1.txt"
     run = FuzzRun(seed=SEED)
     started = time.perf_counter()
-    with mp.get_context("fork").Pool(WORKERS, maxtasksperchild=20) as pool:
+    setup = (corpus, folder, cache_dir, report)
+    with mp.get_context("spawn").Pool(WORKERS, _start_worker, setup) as pool:
         for chunk in pool.imap_unordered(_run_chunk, range(0, MUTANTS, CHUNK)):
             run.add(chunk)
     run.seconds = time.perf_counter() - started
     _print_figures(run)
     return run
-
-
-def _warm_up(linker: Linker, report: Path) -> None:
-    """One real report through the whole pipeline before the fork: the workers inherit what it
-    loads once (shapes, lexicons) instead of each loading it again."""
-    from s3graph.pipeline import Pipeline
-    from s3graph.validate import validate_graph
-
-    Pipeline(BASE, datetime.now(UTC), None, linker, None, validate_graph).run(report)
 
 
 def _print_figures(run: FuzzRun) -> None:
