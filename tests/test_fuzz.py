@@ -3,8 +3,9 @@
 Mutants of the corpus reports (see :mod:`fuzz_mutants`) go through the three commands' core calls
 in-process, in a pool of two worker processes (see :mod:`fuzz_stages`), and a sample of them
 through the installed console script. The rules of issue 12: no traceback, no exit other than 0,
-1 or 2, every exit 2 one ``FILE:LINE: ...`` line (a line the file has), no run over 10 s, memory bounded;
-and the three commands agree: a file parse refuses, validate and ingest refuse with the same line.
+1 or 2, every exit 2 one ``FILE:LINE: ...`` line (a line the file has), no run over 10 s, memory
+bounded; and the three commands agree: a file parse refuses, validate and ingest refuse with the
+same line.
 
 A failure names each mutant as ``seed=S index=I recipe=...``; ``fuzz_mutants.mutant(corpus, S, I)``
 rebuilds its file (``S3GRAPH_FUZZ_SEED`` runs another seed, ``S3GRAPH_FUZZ_COUNT`` another count).
