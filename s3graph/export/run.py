@@ -218,6 +218,30 @@ def _write_error(out: Path, exc: OSError) -> ExportError:
     return ExportError(f"{out}: the export could not be written ({reason}); nothing was replaced")
 
 
+#: ``renameat2`` arguments: paths relative to the working directory, and swap the two.
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically; False where the system cannot (then nothing moved)."""
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
 def _staging_folder(out: Path) -> Path:
     """A new folder beside ``out``, made as any folder is: ``mkdtemp`` would make it (and so the
     export) readable by its owner only."""
@@ -227,9 +251,18 @@ def _staging_folder(out: Path) -> Path:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out``; the earlier export goes only once it is replaced."""
+    """Put ``staging`` in the place of ``out``; the earlier export goes only once it is replaced.
+
+    The two folders are exchanged in one step (``renameat2`` with ``RENAME_EXCHANGE``, Linux), so
+    whatever stops the process, ``out`` is the earlier export or the new one. Where the kernel or
+    file system cannot exchange, the earlier export is renamed away first (a process killed
+    between the two renames leaves it under ``.NAME.old-PID``).
+    """
     if not out.exists():
         staging.rename(out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # the earlier export, now at staging's name
         return
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     out.rename(old)
