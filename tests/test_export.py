@@ -752,11 +752,52 @@ def test_a_failure_as_the_export_takes_its_place_puts_the_earlier_one_back(
         return rename(self, target)
 
     monkeypatch.setattr(Path, "rename", failing)
+    # where the system cannot exchange two folders in one step, the two renames are used
+    monkeypatch.setattr("s3graph.export.run._exchange", lambda first, second: False)
 
     with pytest.raises(ExportError, match="cross-device"):
         export(store, folder, ExportSettings(formats=("nt",)))
 
     assert contents(folder) == before
+    assert not leftovers(folder)
+
+
+def test_a_failed_exchange_keeps_the_earlier_export(
+    store: Store, exported: Exporter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "dumps"
+    shutil.copytree(exported("only-nq-again", formats=("nq",)).folder, folder)
+    before = contents(folder)
+
+    def failing(first: Path, second: Path) -> bool:
+        raise OSError(18, "Invalid cross-device link", str(second))
+
+    monkeypatch.setattr("s3graph.export.run._exchange", failing)
+
+    with pytest.raises(ExportError, match="cross-device"):
+        export(store, folder, ExportSettings(formats=("nt",)))
+
+    assert contents(folder) == before
+    assert not leftovers(folder)
+
+
+def test_an_export_takes_the_place_of_the_earlier_one_in_one_step(
+    store: Store, exported: Exporter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "dumps"
+    shutil.copytree(exported("only-nq-once-more", formats=("nq",)).folder, folder)
+    renamed: list[str] = []
+    rename = Path.rename
+
+    def watched(self: Path, target: Path) -> Path:
+        renamed.append(Path(target).name)
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", watched)
+    export(store, folder, ExportSettings(formats=("nt",)))
+
+    assert (folder / "s3graph.nt").exists() and not (folder / "s3graph.nq").exists()
+    assert not any(".old-" in name for name in renamed)  # never without an export
     assert not leftovers(folder)
 
 
