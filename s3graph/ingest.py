@@ -188,6 +188,9 @@ class _Read:
     graphs: tuple[SerialisedGraph, ...]
     warnings: tuple[ParseWarning, ...]
     problems: tuple[Problem, ...]
+    #: What the report was read from, as its provenance names it (``FILE:FIRST-LAST`` for a
+    #: report cut out of a file of several).
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +230,10 @@ class ReadJob:
                 source = (serialise(source_text_graph(iri, str(item), data)),)
         warnings = read.report.warnings
         if read.outcome is None:
-            return _Read(read.path, (serialise(read.graph), *source), warnings, ())
+            graphs: tuple[SerialisedGraph, ...] = (serialise(read.graph), *source)
+            return _Read(read.path, graphs, warnings, (), read.report.source.name)
         graphs = (serialise(read.graph), serialise(read.outcome.graph), *source)
-        return _Read(read.path, graphs, warnings, read.outcome.problems)
+        return _Read(read.path, graphs, warnings, read.outcome.problems, read.report.source.name)
 
 
 def _bytes_read(path: Path, sha256: str) -> bytes:
@@ -291,7 +295,11 @@ def _keep_latest(
     iri = read.graphs[0].iri
     earlier = kept.pop(iri, None)
     if earlier is not None:
-        message = f"not stored: {read.path} is a later file with the same report <{iri}>"
+        # said once, in the summary (a logger warning would print it a second time)
+        later = read.source or str(read.path)
+        where = earlier.source or str(earlier.path)
+        message = f"not stored: {later} gives the same report <{iri}> later in the run"
+        if where != str(earlier.path):
+            message = f"{where}: {message}"
         warnings.append((earlier.path, ParseWarning(line=0, message=message)))
-        logger.warning("%s: %s", earlier.path, message)
     kept[iri] = read
