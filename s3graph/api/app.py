@@ -50,7 +50,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
         yield
         _shut(app.state)
 
-    app = FastAPI(title="s3graph", version=__version__, lifespan=lifespan)
+    app = openapi.new_app(title="s3graph", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.pool = pool

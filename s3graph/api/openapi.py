@@ -5,6 +5,10 @@ query's time), so FastAPI does not see it; its operations are written out in
 ``openapi-fragments/sparql.json`` and merged in. The schema is built the way FastAPI's
 documentation shows for extending it: :func:`fastapi.openapi.utils.get_openapi` over the app's
 routes, assigned as ``app.openapi``.
+
+The pages that show it, ``/docs`` (Swagger UI) and ``/redoc``, load their scripts and styles
+from this server, not from a CDN, so they work offline: :func:`new_app` builds the app with
+``fastapi-offline``, which ships those assets and serves them under :data:`DOCS_ASSETS`.
 """
 
 from __future__ import annotations
@@ -17,10 +21,23 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
-__all__ = ["install"]
+__all__ = ["DOCS_ASSETS", "install", "new_app"]
 
 FRAGMENTS = Path(__file__).parent / "openapi-fragments"
+
+#: Where the Swagger UI and ReDoc assets are served (beside our own ``/static/``).
+DOCS_ASSETS = "/static-docs"
+
+
+def new_app(**options: Any) -> FastAPI:
+    """A FastAPI app (``options`` as for :class:`FastAPI`) whose docs pages need no network.
+
+    Swagger UI's validator badge would fetch an image from validator.swagger.io: it is off.
+    """
+    parameters = {"validatorUrl": None}
+    return FastAPIOffline(static_url=DOCS_ASSETS, swagger_ui_parameters=parameters, **options)
 
 
 def install(app: FastAPI) -> None:
