@@ -111,10 +111,10 @@ def _shut(state: Any) -> None:
 
 
 def _page_routers() -> list[APIRouter]:
-    """The routers of the HTML pages and named queries (``s3graph.api.pages`` / ``named``)."""
-    from s3graph.api import named, pages
+    """The routers of the HTML pages, named queries and vocabulary (``pages`` LAST: catch-all)."""
+    from s3graph.api import named, pages, vocabulary
 
-    return [named.router, pages.router]
+    return [named.router, vocabulary.router, pages.router]
 
 
 class ReadCORS:
