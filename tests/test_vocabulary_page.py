@@ -155,13 +155,14 @@ def test_html_suffix_and_the_formats_offered(client: TestClient) -> None:
         assert f'href="/def{suffix}"' in html
 
 
-@pytest.mark.parametrize("suffix", ["xyz", "ttl.bak", "html5"])
+@pytest.mark.parametrize("suffix", ["xyz", "ttl.bak", "html5", "TTL", "%0A", "ttl%00", "%E2%80%AE"])
 def test_an_unknown_suffix_is_not_found(client: TestClient, suffix: str) -> None:
     response = client.get(f"/def.{suffix}", headers={"Accept": BROWSER})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     response = client.get(f"/def.{suffix}", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.json()["error"] == "not found"
+    assert response.json()["detail"].isprintable()  # nothing unseen echoed
 
 
 def test_an_unacceptable_type_is_406(client: TestClient) -> None:
@@ -174,7 +175,7 @@ def test_a_class_section_reads_for_people(client: TestClient) -> None:
     html = _get(client, "/def", BROWSER)[1]
     start = html.index('<section id="Partnership"')
     section = html[start : html.index("</section>", start)]
-    assert "<h3>Partnership" in section
+    assert "<h3>Partnership <code>s3g:Partnership</code></h3>" in section
     assert "thematic Smart Specialisation partnership" in section  # its skos:definition
     assert "http://www.w3.org/ns/org#OrganizationalCollaboration" in section
     assert 'href="#collaboratesWith"' in section  # a property whose domain it is

@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
-from s3graph.api.pages import not_found, render
+from s3graph.api.pages import _shown, not_found, render
 from s3graph.rdf.formats import FORMATS
 from s3graph.rdf.namespaces import DCTERMS, PREFIXES, S3G, SKOS, bind_prefixes
 from s3graph.resources import resource_dir
@@ -289,7 +289,7 @@ def document_as(request: Request, suffix: str) -> Response:
     """The vocabulary in the representation its suffix names (``/def.ttl``): beats ``Accept``."""
     media = _BY_SUFFIX.get("." + suffix)
     if media is None:
-        return not_found(request, f"{DOCUMENT}.{suffix}")
+        return not_found(request, _shown(f"{DOCUMENT}.{suffix}"))
     return _answer(request, media)
 
 
