@@ -189,3 +189,26 @@ def test_concept_schemes_list_their_concepts_in_order(client: TestClient) -> Non
     assert ratings == sorted(ratings)
     assert html.index('<section id="SdgRatingScheme"') < ratings[0]
     assert '<tr id="AgriFoodPlatform"' in html  # the registry's platforms are terms too
+
+
+# -- in a browser --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_a_browser_following_a_term_lands_on_its_section(store: Store, tmp_path: Path) -> None:
+    """Chromium opens ``/def#Partnership``: the DOM it builds holds the section, with its heading
+    and definition and not marked hidden; the page is drawn."""
+    from conftest import live_server
+    from test_browser import _browse
+
+    with live_server(create_app(ApiSettings(base=BASE), store)) as url:
+        dom = _browse(f"{url}/def#Partnership", tmp_path, "--dump-dom")
+        shot = tmp_path / "def.png"
+        _browse(f"{url}/def", tmp_path, f"--screenshot={shot}", "--window-size=1280,1000")
+    start = dom.index('<section id="Partnership"')
+    section = dom[start : dom.index("</section>", start)]
+    assert "<h3>Partnership <code>s3g:Partnership</code></h3>" in section
+    assert "thematic Smart Specialisation partnership" in section
+    assert "hidden" not in dom[start - 200 : start + 60]
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
