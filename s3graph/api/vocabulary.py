@@ -188,6 +188,11 @@ class _Reader:
 
     def term(self, subject: URIRef, concepts: tuple[Term, ...] = ()) -> Term:
         g = self.graph
+        definition = (
+            self._text(subject, SKOS.definition)
+            or self._text(subject, RDFS.comment)
+            or self._text(subject, DCTERMS.description)
+        )
         facts: list[tuple[str, tuple[Link | str, ...]]] = [
             ("Also called", tuple(sorted(self._texts(subject, SKOS.altLabel)))),
             ("Notation", tuple(str(n) for n in g.objects(subject, SKOS.notation))),
@@ -200,15 +205,15 @@ class _Reader:
             ("Properties used on it", self._links(g.subjects(RDFS.domain, subject))),
             ("Properties whose values it is", self._links(g.subjects(RDFS.range, subject))),
             ("In scheme", self._links(g.objects(subject, SKOS.inScheme))),
-            ("Note", tuple(self._texts(subject, RDFS.comment))),
-            ("Description", tuple(self._texts(subject, DCTERMS.description))),
+            ("Note", self._texts(subject, RDFS.comment, besides=definition)),
+            ("Description", self._texts(subject, DCTERMS.description, besides=definition)),
             ("See also", self._links(g.objects(subject, RDFS.seeAlso))),
         ]
         return Term(
             name=_local(subject) or "",
             iri=str(subject),
             label=self._label(subject),
-            definition=self._text(subject, SKOS.definition) or self._text(subject, RDFS.comment),
+            definition=definition,
             facts=tuple((heading, values) for heading, values in facts if values),
             concepts=concepts,
         )
@@ -263,12 +268,13 @@ class _Reader:
             or str(subject)
         )
 
-    def _texts(self, subject: URIRef, predicate: URIRef) -> list[str]:
-        """The texts of ``predicate``: English ones first, then untagged, then the rest."""
+    def _texts(self, subject: URIRef, predicate: URIRef, besides: str = "") -> tuple[str, ...]:
+        """The texts of ``predicate`` but ``besides`` (shown already): English ones first, then
+        untagged, then the rest."""
         values = [o for o in self.graph.objects(subject, predicate) if isinstance(o, Literal)]
         rank = {"en": 0, None: 1}
         values.sort(key=lambda o: (rank.get(o.language, 2), str(o)))
-        return [str(o) for o in values]
+        return tuple(str(o) for o in values if str(o) != besides)
 
     def _text(self, subject: URIRef, predicate: URIRef) -> str:
         texts = self._texts(subject, predicate)
