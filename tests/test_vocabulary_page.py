@@ -6,6 +6,7 @@ ingest`` does), not listed here: a term the mapping starts to use is checked as 
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag
@@ -189,6 +190,21 @@ def test_concept_schemes_list_their_concepts_in_order(client: TestClient) -> Non
     assert ratings == sorted(ratings)
     assert html.index('<section id="SdgRatingScheme"') < ratings[0]
     assert '<tr id="AgriFoodPlatform"' in html  # the registry's platforms are terms too
+
+
+@pytest.mark.parametrize(
+    "page", ["/partnership/mining-industry", "/report/mining-industry/2020-H1", "/region/FI1D7"]
+)
+def test_the_pages_links_to_terms_land_on_their_sections(client: TestClient, page: str) -> None:
+    """The data pages link the classes and concepts they show to ``/def#Name``: each lands."""
+    linked = [
+        href[len("/def#") :]
+        for href in re.findall(r'href="([^"]*)"', _get(client, page, BROWSER)[1])
+        if href.startswith("/def#")
+    ]
+    assert linked, f"{page} links to no term of the vocabulary"
+    anchors = set(_ids(_get(client, "/def", BROWSER)[1]).ids)
+    assert set(linked) <= anchors, set(linked) - anchors
 
 
 # -- in a browser --------------------------------------------------------------------------------
