@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
 from pathlib import Path
 
 import click
@@ -9,6 +12,10 @@ import click
 from s3graph.cli.export import dumps_option
 from s3graph.cli.pooled import SizeType
 from s3graph.cli.support import Settings, load_reference
+from s3graph.errors import S3GraphError
+
+#: Connections the kernel queues before the server accepts them (uvicorn's default).
+BACKLOG = 2048
 
 
 @click.command()
@@ -122,22 +129,56 @@ def serve(
     read_only = api_settings.update_token is None
     if read_only:  # a read-only server never creates a store (one taking updates may)
         require_store(settings.store)
-    if read_only and memory:
-        opened = Store.in_memory_copy(settings.store)
-        mode = "read-only, in memory"
-    else:
-        opened = Store.open(settings.store, read_only=read_only)
-        mode = "read-only" if read_only else "updates enabled"
-    with opened as store:
-        app = create_app(api_settings, store)
-        click.echo(
-            f"s3graph: serving {settings.store} ({mode}): open http://{host}:{port}/ "
-            f"(SPARQL at http://{host}:{port}/sparql)"
-        )
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,  # info lines, not shown at "warning": not even formed
-        )
+    # Listening before the store is read: a busy port is said at once, not after the copy.
+    # The query workers, forked later, close their inherited copy of it (querypool.zygote).
+    with listen(host, port) as listening:
+        if read_only and memory:
+            opened = Store.in_memory_copy(settings.store)
+            mode = "read-only, in memory"
+        else:
+            opened = Store.open(settings.store, read_only=read_only)
+            mode = "read-only" if read_only else "updates enabled"
+        with opened as store:
+            app = create_app(api_settings, store)
+            site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
+            click.echo(
+                f"s3graph: serving {settings.store} ({mode}): open {site}/ "
+                f"(SPARQL at {site}/sparql)"
+            )
+            config = uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,  # info lines, not shown at "warning": not even formed
+            )
+            uvicorn.Server(config).run(sockets=[listening])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` (0: a free port), or one line saying why not.
+
+    Bound here rather than by uvicorn, whose failure is a log line and exit 1, so that a busy
+    port is a usage error (exit 2) naming the option to change, and ``--port 0`` can be told.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        return socket.create_server((host, port), family=family[0][0], backlog=BACKLOG)
+    except OSError as err:
+        raise S3GraphError(f"cannot listen on {_url_host(host)}:{port}: {_why(err)}") from None
+
+
+def _why(err: OSError) -> str:
+    # create_server's own errors carry the address in strerror: the plain reason is the errno's
+    code = None if isinstance(err, socket.gaierror) else err.errno
+    reason = os.strerror(code) if code else (err.strerror or str(err))
+    if err.errno == errno.EADDRINUSE:
+        return "the port is in use (another server?); choose another --port (0: any free one)"
+    if err.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges); choose another --port"
+    if err.errno == errno.EADDRNOTAVAIL or isinstance(err, socket.gaierror):
+        return f"{reason}; --host must be an address of this machine"
+    return f"{reason}; check --host and --port"
+
+
+def _url_host(host: str) -> str:
+    """``host`` as written in a URL (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host
