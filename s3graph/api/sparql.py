@@ -29,6 +29,7 @@ from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.protocol import read_operation
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryStopped
+from s3graph.rdf.formats import FORMAT_PARAMETER, format_parameter
 
 router = APIRouter()
 
@@ -98,7 +99,7 @@ async def sparql(request: Request) -> Response:
         raise ApiError(400, "federated query refused", str(exc)) from exc
     job = QueryJob(
         operation.text,
-        accept=request.headers.get("accept"),
+        accept=_accepted(request, operation.params),
         offers=OFFERS,
         max_rows=settings.max_rows,
         dataset=operation.dataset,
@@ -110,6 +111,21 @@ async def sparql(request: Request) -> Response:
         headers["X-S3graph-Truncated"] = "true"
         headers["X-S3graph-Max-Rows"] = str(settings.max_rows)
     return Response(outcome.body, media_type=outcome.media_type, headers=headers)
+
+
+def _accepted(request: Request, params: dict[str, list[str]]) -> str | None:
+    """What the client accepts: ``format=`` (or ``output=``), the convention of Fuseki and
+    Virtuoso users, in place of the ``Accept`` header when given."""
+    named = params.get("format") or params.get("output")
+    if not named:
+        return request.headers.get("accept")
+    media = format_parameter(named[-1])
+    if media is None:
+        known = ", ".join(FORMAT_PARAMETER)
+        raise ApiError(
+            400, "unknown format", f"format={named[-1]!r}: expected one of {known}, or a media type"
+        )
+    return media
 
 
 async def _evaluate(

@@ -25,6 +25,7 @@ from s3graph.rdf.namespaces import FILE_TYPE
 __all__ = [
     "ALIASES",
     "FORMATS",
+    "FORMAT_PARAMETER",
     "HTML",
     "RDF_TYPES",
     "RESULT_TYPES",
@@ -32,6 +33,7 @@ __all__ = [
     "Format",
     "MediaRange",
     "by_suffix",
+    "format_parameter",
     "negotiate",
     "parse_accept",
     "parse_media_type",
@@ -121,6 +123,36 @@ ALIASES: Mapping[str, str] = {
     "text/plain": "application/n-triples",
     "application/json+ld": "application/ld+json",
 }
+
+#: What ``format=`` (or ``output=``) on a SPARQL request may name, as Fuseki and Virtuoso users
+#: write it: short names of the result and RDF formats (a media type is taken as it is).
+FORMAT_PARAMETER: Mapping[str, str] = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+}
+
+
+def format_parameter(value: str) -> str | None:
+    """The media type a ``format=`` value names (``json``, ``csv``, ``turtle``, or a media type
+    such as ``text/csv``), or None for a value that names none."""
+    name = value.strip().lower()
+    if "/" in name:
+        return name if parse_accept(name) else None
+    return FORMAT_PARAMETER.get(name)
+
 
 _BY_SUFFIX = {f.suffix: f for f in FORMATS.values()}
 
