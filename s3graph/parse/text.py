@@ -67,22 +67,29 @@ def decode(name: str, data: bytes, max_bytes: int = MAX_REPORT_BYTES) -> str:
         )
     nul = data.find(b"\x00")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise ReportError(name, line, "UTF-8 text", "binary data (a NUL byte)")
+        raise ReportError(name, line_at(data, nul), "UTF-8 text", "binary data (a NUL byte)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
+        line = line_at(data, err.start)
         bad = data[err.start : err.start + 1].hex()
         raise ReportError(name, line, "UTF-8 text", f"the byte 0x{bad}") from None
+
+
+def line_at(data: bytes | str, offset: int) -> int:
+    """The number of the line holding ``data[offset]``, lines ended as the parser ends them: LF,
+    CRLF or a lone CR (so an editor, and every other message, gives the same number)."""
+    head = data[:offset]
+    if isinstance(head, bytes):
+        return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
 
 
 def refuse_oversized(name: str, data: bytes | str, max_bytes: int = MAX_REPORT_BYTES) -> None:
     """Refuse more than ``max_bytes``, naming the line where the limit is crossed."""
     if len(data) <= max_bytes:
         return
-    newline: str | bytes = b"\n" if isinstance(data, bytes) else "\n"
-    line = data.count(newline, 0, max_bytes) + 1  # type: ignore[arg-type]
+    line = line_at(data, max_bytes)
     limit = size_text(max_bytes)
     raise ReportError(
         name,
