@@ -4,8 +4,8 @@
 browsers (Jinja2 templates, SVG pictures drawn on the server), Turtle, JSON-LD, N-Triples or
 RDF/XML for RDF clients (the resource's outgoing triples plus the labels of what they link to).
 A suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``) beats ``Accept``. A resource the store says
-nothing about is a 404. Also here: the home page ``/``, the cross-partnership view ``/cross`` and
-the query page ``/query``.
+nothing about is a 404. Also here: the home page ``/``, the cross-partnership view ``/cross``,
+the indexes ``/partnership/``, ``/region/`` and ``/report/``, and the query page ``/query``.
 
 Include this router LAST: its catch-all ``/{path}`` would shadow the routes included after it.
 """
@@ -146,6 +146,40 @@ def static(name: str) -> Response:
     if "/" in name or name.startswith(".") or not path.is_file():
         return JSONResponse({"error": "not found", "detail": name}, status_code=404)
     return FileResponse(path)
+
+
+# -- indexes: the ways in to every partnership, region and report -------------------------------
+
+
+def _index(request: Request, kind: str, sort: str | None, page: str | None) -> Response:
+    path = request.scope["path"]
+    if path != f"/{kind}/":  # the route's ``$`` also matches before a final line break (%0A)
+        return resource(request, path[1:])
+    store, base = _state(request)
+    number = int(page) if page and page.isascii() and page.isdigit() else 1
+    digest = request.app.state.settings.reference_digest
+    data = views.index(store, kind, base=base, sort=sort, page=number, digest=digest)
+    return render(request, f"index-{kind}.html", **data)
+
+
+@router.get("/partnership/", include_in_schema=False)
+@stopped_as_page
+def partnership_index(
+    request: Request, sort: str | None = None, page: str | None = None
+) -> Response:
+    return _index(request, "partnership", sort, page)
+
+
+@router.get("/region/", include_in_schema=False)
+@stopped_as_page
+def region_index(request: Request, sort: str | None = None, page: str | None = None) -> Response:
+    return _index(request, "region", sort, page)
+
+
+@router.get("/report/", include_in_schema=False)
+@stopped_as_page
+def report_index(request: Request, sort: str | None = None, page: str | None = None) -> Response:
+    return _index(request, "report", sort, page)
 
 
 # -- every other IRI under the base ------------------------------------------------------------
