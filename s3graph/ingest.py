@@ -37,6 +37,7 @@ from s3graph.validate.problems import Problem
 
 if TYPE_CHECKING:
     from s3graph.linking.links import Linker
+    from s3graph.rdf.graphs import NamedGraph
     from s3graph.reference import ReferenceStamp
     from s3graph.store import SerialisedGraph, Store
 
@@ -116,6 +117,7 @@ def ingest(
     stamp: ReferenceStamp | None = None,
     keep_sources: bool = True,
     split: int | None = None,
+    also: Sequence[NamedGraph] = (),
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -129,7 +131,8 @@ def ingest(
     are stored too (:mod:`s3graph.mapping.source`), so that the report can be judged again when
     the reference data changes (:mod:`s3graph.judging`). With ``split`` (the size limit of a
     file), a file holding several reports is read as several (:mod:`s3graph.parse.split`), each
-    stored with its own bytes. With ``strict``, a report with a Violation raises
+    stored with its own bytes. ``also`` (the base vocabularies, say) is written in the same write.
+    With ``strict``, a report with a Violation raises
     :class:`ValidationFailed` and nothing is written.
     ``progress`` is called with each file once it is read; ``now`` gives the ingestion time
     recorded in every graph of the run.
@@ -149,7 +152,7 @@ def ingest(
     if strict and violations:
         raise ValidationFailed(violations)
     written = [graph for read in kept.values() for graph in read.graphs]
-    store.replace_graphs(written)
+    store.replace_graphs([*written, *also])
     logger.info("ingested %d files into %d graphs", len(files), len(written))
     return IngestSummary(
         files=len(files),

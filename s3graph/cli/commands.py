@@ -119,7 +119,7 @@ def ingest(
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
     from s3graph.validate.problems import counted
-    from s3graph.vocab.sources.loading import ensure_base_vocabularies
+    from s3graph.vocab.sources.loading import base_vocabulary_graphs
 
     sources = [*paths, *([examples_dir()] if examples else [])]
     if not sources:
@@ -137,10 +137,10 @@ def ingest(
             validate=validate_graph,
             stamp=reference.stamp,
             split=max_bytes if split else None,
+            also=base_vocabulary_graphs(store),  # the SDG goals and the registry, once
             strict=strict,
             progress=advance,
         )
-        ensure_base_vocabularies(store)  # the SDG goals and the registry, once
     for path, warning in summary.warnings:
         echo_warnings(str(path), [warning])
     echo_problems(p for p in summary.problems if p.severity != "Info")

@@ -435,6 +435,16 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
     the registry graph is written when absent or different from the packaged file. Returns the
     graphs written (empty when nothing had to change).
     """
+    graphs = base_vocabulary_graphs(store)
+    store.replace_graphs(graphs)
+    return [
+        GraphSummary(str(g.identifier), len(g), describe_graph(str(g.identifier))) for g in graphs
+    ]
+
+
+def base_vocabulary_graphs(store: Store) -> list[Graph]:
+    """The graphs :func:`ensure_base_vocabularies` would write, for a caller that writes them in
+    its own write (``ingest``: reports and base vocabularies all at once)."""
     present = set(store.graphs())
     graphs: list[Graph] = []
     if str(sdg.SDG_SCHEME) not in present:
@@ -442,10 +452,7 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
     registry = registry_graph()
     if str(REGISTRY_GRAPH) not in present or store.graph_size(str(REGISTRY_GRAPH)) != len(registry):
         graphs.append(registry)
-    store.replace_graphs(graphs)
-    return [
-        GraphSummary(str(g.identifier), len(g), describe_graph(str(g.identifier))) for g in graphs
-    ]
+    return graphs
 
 
 def registry_graph() -> Graph:
@@ -478,6 +485,7 @@ __all__ = [
     "LoadSummary",
     "NamesSummary",
     "VocabUpdate",
+    "base_vocabulary_graphs",
     "ensure_base_vocabularies",
     "fetch_nuts",
     "fetch_nuts_graphs",
