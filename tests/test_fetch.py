@@ -158,9 +158,21 @@ def ref_server(serve: Callable[[Path], FileServer], reference_dir: Path) -> File
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the back-off waits instead of sleeping (urllib3's Retry sleeps with time.sleep)."""
+    """Record the back-off waits instead of sleeping (urllib3's Retry sleeps with time.sleep).
+
+    Only this test's own thread is recorded: a thread another test left running (a query pool's
+    supervisor looks every 50 ms) still sleeps, and its sleeps are not this test's waits.
+    """
     waits: list[float] = []
-    monkeypatch.setattr(time, "sleep", waits.append)
+    sleep, own = time.sleep, threading.current_thread()
+
+    def recorded(seconds: float) -> None:
+        if threading.current_thread() is own:
+            waits.append(seconds)
+        else:
+            sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", recorded)
     return waits
 
 
