@@ -193,7 +193,7 @@ class _Read:
     problems: tuple[Problem, ...]
     #: What the report was read from, as its provenance names it (``FILE:FIRST-LAST`` for a
     #: report cut out of a file of several).
-    source: str = ""
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,10 +299,8 @@ def _keep_latest(
     earlier = kept.pop(iri, None)
     if earlier is not None:
         # said once, in the summary (a logger warning would print it a second time)
-        later = read.source or str(read.path)
-        where = earlier.source or str(earlier.path)
-        message = f"not stored: {later} gives the same report <{iri}> later in the run"
-        if where != str(earlier.path):
-            message = f"{where}: {message}"
+        message = f"not stored: {read.source} gives the same report <{iri}> later in the run"
+        if earlier.source != str(earlier.path):
+            message = f"{earlier.source}: {message}"
         warnings.append((earlier.path, ParseWarning(line=0, message=message)))
     kept[iri] = read

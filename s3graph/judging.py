@@ -69,7 +69,7 @@ class Rejudged:
 def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
     """Every stored report's IRI with its source file as the store keeps it, by IRI."""
     found: list[tuple[str, StoredSource]] = []
-    for row in _solutions(store, "stored-sources"):
+    for row in _solutions(store, "store/stored-sources"):
         report, name, data, ingested = (row[k] for k in ("report", "name", "bytes", "ingested"))
         when = datetime.fromisoformat(ingested.value)
         first = int(row["first"].value) if row["first"] is not None else 1
@@ -80,12 +80,12 @@ def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
 
 def stored_reports(store: Store) -> list[str]:
     """The IRIs of the reports in the store (graphs typed ``s3g:MonitoringReport``)."""
-    return [row["report"].value for row in _solutions(store, "stored-reports")]
+    return [row["report"].value for row in _solutions(store, "store/stored-reports")]
 
 
 def _solutions(store: Store, name: str) -> QuerySolutions:
-    """The solutions of ``queries/store/{name}.rq`` (a query of the store's own bookkeeping)."""
-    text = (resource_dir("queries") / "store" / f"{name}.rq").read_text(encoding="utf-8")
+    """The solutions of ``queries/{name}.rq`` (``store/...``: the store's own bookkeeping)."""
+    text = (resource_dir("queries") / f"{name}.rq").read_text(encoding="utf-8")
     solutions = store.query(text)
     assert isinstance(solutions, QuerySolutions), f"{name}.rq is a SELECT query"
     return solutions
@@ -165,14 +165,10 @@ class Staleness:
 
 
 def staleness(store: Store, stamp: ReferenceStamp) -> Staleness:
-    """Compare the reference data every validation graph records with ``stamp`` (now's)."""
-    judged = stale = 0
-    for row in _solutions(store, "reference-digests"):
-        count = int(row["reports"].value)
-        judged += count
-        if row["digest"].value != stamp.digest:
-            stale += count
-    return Staleness(judged, stale)
+    """Compare the reference data each report's validation graph records with ``stamp`` (now's),
+    with the query the pages use (``page-judgements``)."""
+    digests = [row["digest"].value for row in _solutions(store, "page-judgements")]
+    return Staleness(len(digests), sum(digest != stamp.digest for digest in digests))
 
 
 def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:

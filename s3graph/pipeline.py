@@ -95,12 +95,9 @@ class Pipeline:
         (``--split``). The bytes were accepted once, so no size limit applies; the parse step is
         always the parser's own (a report is read again exactly as it was first read).
         """
-        from s3graph.parse import parse_text
-        from s3graph.parse.text import decode, source_of
+        from s3graph.parse import parse_bytes
 
-        size = max(len(data), 1)
-        text, source = decode(name, data, size), source_of(name, data)
-        report = parse_text(text, source, max_bytes=size, first_line=first_line)
+        report = parse_bytes(name, data, max_bytes=max(len(data), 1), first_line=first_line)
         links = self.linker.link(report) if self.linker is not None else None
         return self._after_parsing(Path(name), (report, links))
 

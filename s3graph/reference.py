@@ -21,9 +21,7 @@ from rdflib.term import Node
 from s3graph.rdf.namespaces import S3G
 from s3graph.vocab.nuts_index import NutsIndex
 from s3graph.vocab.nuts_rdf import scheme_iri
-
-#: The named graph of the partnership registry (as :mod:`s3graph.vocab.sources.stored` names it).
-REGISTRY_GRAPH = URIRef("https://w3id.org/s3graph/graph/registry")
+from s3graph.vocab.registry import REGISTRY_GRAPH
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +53,7 @@ class ReferenceStamp:
         said: list[tuple[URIRef, URIRef, Node]] = [
             (subject, S3G.judgedAgainst, scheme_iri(version)) for version, _ in self.nuts
         ]
-        said.append((subject, S3G.judgedAgainst, REGISTRY_GRAPH))
+        said.append((subject, S3G.judgedAgainst, URIRef(REGISTRY_GRAPH)))
         said.append((subject, S3G.nutsSource, Literal(self.nuts_source())))
         said.append((subject, S3G.referenceDigest, Literal(self.digest)))
         return said
@@ -100,4 +98,4 @@ def _canonical_lines(
         yield repr(c)
 
 
-__all__ = ["REGISTRY_GRAPH", "ReferenceStamp", "stamp_of"]
+__all__ = ["ReferenceStamp", "stamp_of"]

@@ -261,7 +261,6 @@ EXPECT: dict[str, Expect] = {
     # the store's own bookkeeping (queries/store/)
     "store/stored-sources": Expect(per_report=("report",)),
     "store/stored-reports": Expect(per_report=("report",)),
-    "store/reference-digests": Expect(varies=("reports",)),
 }
 
 

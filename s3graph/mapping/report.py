@@ -24,6 +24,7 @@ from s3graph.errors import ReportError
 from s3graph.mapping.dates import MONTH_NAMES
 from s3graph.mapping.iris import Iris, slugify
 from s3graph.mapping.memberships import add_interested, add_leading, add_participating
+from s3graph.mapping.source import file_name
 from s3graph.mapping.synthetic import add_synthetic
 from s3graph.mapping.tables import add_answers, add_events, add_sdg, add_warnings, add_working_areas
 from s3graph.mapping.triples import NamedTriples, Sink, Subjects, Triple, add_all, add_text
@@ -240,7 +241,7 @@ def _add_provenance(graph: Sink, s: Subjects, ingested_at: datetime) -> None:
     ingestion, agent = s.iris.ingestion(s.report_iri), s.iris.agent()
     file = s.report.source
     graph.add((source, RDF.type, PROV.Entity))
-    graph.add((source, DCTERMS.title, Literal(_file_name(file.name))))
+    graph.add((source, DCTERMS.title, Literal(file_name(file.name))))
     # Our own properties: dcat:byteSize is for distributions, spdx:checksum for SPDX files and
     # packages, and a report's text file is neither (the ontology points at both).
     graph.add((source, S3G.checksum, checksum))
@@ -257,11 +258,6 @@ def _add_provenance(graph: Sink, s: Subjects, ingested_at: datetime) -> None:
     graph.add((agent, RDF.type, PROV.SoftwareAgent))
     graph.add((agent, RDFS.label, Literal("s3graph")))
     graph.add((agent, SCHEMA.softwareVersion, Literal(s3graph.__version__)))
-
-
-def _file_name(name: str) -> str:
-    """The last component of a path as given, so no local directory leaks into the graph."""
-    return name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or name
 
 
 _PARTS: tuple[Callable[[Sink, Subjects], None], ...] = (

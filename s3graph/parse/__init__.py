@@ -3,6 +3,6 @@
 This package never imports rdflib: it turns text into ``s3graph.model`` objects and nothing more.
 """
 
-from s3graph.parse.report import parse_file, parse_text
+from s3graph.parse.report import parse_bytes, parse_file, parse_text
 
-__all__ = ["parse_file", "parse_text"]
+__all__ = ["parse_bytes", "parse_file", "parse_text"]

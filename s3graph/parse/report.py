@@ -50,9 +50,15 @@ def parse_file(path: Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
 
     A file of more than ``max_bytes`` is refused having read no more than that (and a byte).
     """
-    name = str(path)
-    data = read_bytes(path, max_bytes)
-    return parse_text(decode(name, data, max_bytes), source_of(name, data), max_bytes=max_bytes)
+    return parse_bytes(str(path), read_bytes(path, max_bytes), max_bytes=max_bytes)
+
+
+def parse_bytes(
+    name: str, data: bytes, *, max_bytes: int = MAX_REPORT_BYTES, first_line: int = 1
+) -> Report:
+    """Parse the bytes of a report file named ``name`` (``first_line``: see :func:`parse_text`)."""
+    text, source = decode(name, data, max_bytes), source_of(name, data)
+    return parse_text(text, source, max_bytes=max_bytes, first_line=first_line)
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:

@@ -30,6 +30,8 @@ from s3graph.slug import SLUG_PATTERN, slugify
 PARTNERSHIP_BASE = "https://w3id.org/s3graph/partnership/"
 #: The packaged registry file.
 REGISTRY_FILE = "partnerships.ttl"
+#: The named graph the registry is stored as (and that judgements say they were made against).
+REGISTRY_GRAPH = "https://w3id.org/s3graph/graph/registry"
 
 
 # Words around a name that say "this is a partnership" but are not part of the name.

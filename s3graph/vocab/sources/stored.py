@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from s3graph.errors import S3GraphError
-from s3graph.vocab import nuts_rdf, sdg
+from s3graph.vocab import nuts_rdf, registry, sdg
 from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
 
 if TYPE_CHECKING:
     from s3graph.store import Store
 
 #: The named graph of the partnership registry (``s3graph/vocab/partnerships.ttl``).
-REGISTRY_GRAPH = URIRef("https://w3id.org/s3graph/graph/registry")
+REGISTRY_GRAPH = URIRef(registry.REGISTRY_GRAPH)
 #: The named graph of the NUTS change table.
 NUTS_CHANGES_GRAPH = nuts_rdf.NUTS_CHANGES_GRAPH
 
