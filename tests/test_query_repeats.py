@@ -236,6 +236,7 @@ EXPECT: dict[str, Expect] = {
     "page-index-partnerships": Expect(varies=("reports", "first", "last")),
     "page-index-regions": Expect(varies=("reports",)),
     "page-index-reports": Expect(per_report=("report",)),
+    "page-search": Expect(per_report=("report",)),
     "partnerships-of-region": Expect(varies=("periods",)),
     "partnerships": Expect(varies=("reports",)),
     "regions-of-partnership": Expect(varies=("reports",)),
@@ -303,6 +304,7 @@ def parameter_sets(path: Path, stores: Stores) -> list[dict[str, str]]:
         "code": [row["code"].value],
         "report": [row["report"].value],
         "resource": [row["partnership"].value, row["region"].value, row["report"].value],
+        "text": ["in", row["code"].value],
         "rule": [next(iter(cast(ox.QuerySolutions, stores.once.query(_A_RULE))))["rule"].value],
     }
     sets: list[dict[str, str]] = []
@@ -342,7 +344,7 @@ def comparable(columns: list[str], rows: list[tuple], expect: Expect, keep: set[
     shown = [i for i, c in enumerate(columns) if c not in expect.varies]
     kept: Counter = Counter()
     for row in rows:
-        if any(_unquoted(row[i]) not in keep for i in report_at):
+        if any(row[i] and _unquoted(row[i]) not in keep for i in report_at):  # unbound: kept
             continue
         kept[tuple(row[i] for i in shown)] += 1
     return kept

@@ -112,9 +112,9 @@ def _shut(state: Any) -> None:
 
 def _page_routers() -> list[APIRouter]:
     """The routers of the HTML pages, named queries and vocabulary (``pages`` LAST: catch-all)."""
-    from s3graph.api import named, pages, vocabulary
+    from s3graph.api import named, pages, search, vocabulary
 
-    return [named.router, vocabulary.router, pages.router]
+    return [named.router, vocabulary.router, search.router, pages.router]
 
 
 class ReadCORS:
