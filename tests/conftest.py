@@ -501,6 +501,19 @@ def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
 
 
 @contextmanager
+def corpus_store(folder: Path, shared: Path, base: str) -> Iterator[Any]:
+    """A store at ``folder`` holding the shared corpus, ingested and linked, with NUTS 2021 loaded:
+    what an analyst's server holds after the README's steps."""
+    from s3graph.store import Store
+    from s3graph.vocab.sources.loading import load_file
+
+    with Store.open(folder) as store:
+        ingest_linked(store, [shared / "corpus"], base)
+        load_file(store, shared / "reference" / "nuts-2021.csv")
+        yield store
+
+
+@contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """``app`` served by uvicorn on a free 127.0.0.1 port, in a thread; yields its base URL."""
     import socket

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ingest_linked
+from conftest import corpus_store, ingest_linked
 from fastapi.testclient import TestClient
 
 from s3graph.api import views
@@ -92,11 +92,7 @@ def _local(iri: str) -> str:
 
 @pytest.fixture(scope="module")
 def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from s3graph.vocab.sources.loading import load_file
-
-    with Store.open(tmp_path_factory.mktemp("index") / "store") as opened:
-        ingest_linked(opened, [shared_dir / "corpus"], BASE)
-        load_file(opened, shared_dir / "reference" / "nuts-2021.csv")
+    with corpus_store(tmp_path_factory.mktemp("index") / "store", shared_dir, BASE) as opened:
         yield opened
 
 

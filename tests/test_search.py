@@ -13,7 +13,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import ingest_linked
+from conftest import corpus_store
 from fastapi.testclient import TestClient
 
 from s3graph.api.app import create_app
@@ -40,11 +40,7 @@ SELECT DISTINCT ?item ?label WHERE {
 
 @pytest.fixture(scope="module")
 def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from s3graph.vocab.sources.loading import load_file
-
-    with Store.open(tmp_path_factory.mktemp("search") / "store") as opened:
-        ingest_linked(opened, [shared_dir / "corpus"], BASE)
-        load_file(opened, shared_dir / "reference" / "nuts-2021.csv")
+    with corpus_store(tmp_path_factory.mktemp("search") / "store", shared_dir, BASE) as opened:
         yield opened
 
 
