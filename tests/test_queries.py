@@ -222,16 +222,16 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[list[str | None]]]]] = {
     ],
     "partnerships-of-region": [
         ({"code": "ES41"}, [
-            ["ES41", region("ES41"), P_BATTERIES, "Advanced Materials for Batteries",
-             PARTICIPATING, "January - June 2020"],
-            ["ES41", region("ES41"), P_MINING, "Mining Industry", LEADING,
+            ["ES41", region("ES41"), "Castilla y Leon", P_BATTERIES,
+             "Advanced Materials for Batteries", PARTICIPATING, "January - June 2020"],
+            ["ES41", region("ES41"), "Castilla y Leon", P_MINING, "Mining Industry", LEADING,
              "January - June 2020; July - December 2020"],
-            ["ES41", region("ES41"), P_MINING, "Mining Industry", PARTICIPATING,
-             "July - December 2019; January - June 2020; July - December 2020"],
+            ["ES41", region("ES41"), "Castilla y Leon", P_MINING, "Mining Industry",
+             PARTICIPATING, "July - December 2019; January - June 2020; July - December 2020"],
         ]),
         ({"code": "FI1D"}, [
-            ["FI1D", region("FI1D"), P_MINING, "Mining Industry", PARTICIPATING,
-             "January - June 2020; July - December 2020"],
+            ["FI1D", region("FI1D"), "Pohjois- ja Itä-Suomi", P_MINING, "Mining Industry",
+             PARTICIPATING, "January - June 2020; July - December 2020"],
         ]),
     ],
     "most-shared-regions": [

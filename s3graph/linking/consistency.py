@@ -11,23 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from s3graph.folding import fold_key
-from s3graph.linking.regions import Judgement
+from s3graph.linking.regions import Judgement, resolved_by_member
 from s3graph.model import Report
-
-
-def _resolved(judgements: Sequence[Judgement], role: str) -> dict[int, str]:
-    """The code each judged mention of ``role`` was resolved to (by its position)."""
-    codes: dict[int, str] = {}
-    for j in judgements:
-        if j.member is not None and j.member[0] == role and j.resolved_code:
-            codes.setdefault(j.member[1], j.resolved_code)
-    return codes
 
 
 def consistency_judgements(report: Report, judgements: Sequence[Judgement]) -> list[Judgement]:
     """``region-without-code``, ``duplicate-region`` and ``leading-not-participating``."""
     out: list[Judgement] = []
-    resolved = _resolved(judgements, "participating")
+    resolved = resolved_by_member(judgements, "participating")
     seen: dict[tuple[str, str], int] = {}
     codes: set[str] = set()
     names: set[str] = set()
@@ -44,7 +35,7 @@ def consistency_judgements(report: Report, judgements: Sequence[Judgement]) -> l
         seen.setdefault(key, mention.line)
         codes.update(c for c in (code, mention.code) if c)
         names.add(fold_key(mention.name))
-    leading_codes = _resolved(judgements, "leading")
+    leading_codes = resolved_by_member(judgements, "leading")
     for n, leading in enumerate(report.leading_regions, start=1):
         if leading_codes.get(n) in codes or fold_key(leading.name) in names:
             continue

@@ -15,7 +15,13 @@ from typing import Any
 
 from s3graph.linking.collaborations import Mention, collaboration_names, find_collaborations
 from s3graph.linking.consistency import consistency_judgements
-from s3graph.linking.regions import Judgement, judge_report, region_links
+from s3graph.linking.regions import (
+    Judgement,
+    judge_report,
+    member_codes,
+    nuts_name,
+    region_links,
+)
 from s3graph.model import Report
 from s3graph.vocab.names import RegionNames
 from s3graph.vocab.nuts_index import NutsIndex
@@ -34,6 +40,12 @@ class ReportLinks:
     #: Stated code of a participating region -> the code of the NUTS version in force it links
     #: to (only codes that exist there: see :func:`s3graph.linking.regions.nuts_link`).
     nuts_links: Mapping[str, str] = field(default_factory=dict)
+    #: (role, position) of a region stated without a code -> the code key of the region resource
+    #: it was resolved to (see :func:`s3graph.linking.regions.member_codes`).
+    members: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    #: Code key of each region resource of the report -> its official NUTS name
+    #: (:func:`s3graph.linking.regions.nuts_name`); codes of no NUTS version left out.
+    region_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def collaborations(self) -> list[str]:
@@ -71,8 +83,13 @@ def link_report(
     judged = judge_report(report, index, names) if index is not None else []
     judgements = (*judged, *consistency_judgements(report, judged))
     mentions = tuple(find_collaborations(report, registry))
-    nuts = region_links(report, index) if index is not None else {}
-    return ReportLinks(partnership, judgements, mentions, index is not None, nuts)
+    if index is None:
+        return ReportLinks(partnership, judgements, mentions, False)
+    members = member_codes(report, judged)
+    keys = {m.code for m in report.participating_regions if m.code} | set(members.values())
+    labels = {k: name for k in sorted(keys) if (name := nuts_name(k, index)) is not None}
+    nuts = region_links(report, index)
+    return ReportLinks(partnership, judgements, mentions, True, nuts, members, labels)
 
 
 @dataclass(frozen=True, slots=True)

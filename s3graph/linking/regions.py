@@ -19,6 +19,7 @@ and the name verdicts are in :mod:`s3graph.linking.lexicon`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from s3graph.folding import fold_key
@@ -353,3 +354,51 @@ def region_links(report: Report, index: NutsIndex) -> dict[str, str]:
         if target is not None:
             links[mention.code] = target
     return links
+
+
+# --------------------------------------------------------------------------------------------------
+# Names and members of the region resources
+
+
+def nuts_name(code: str, index: NutsIndex) -> str | None:
+    """The official name of a stated code: its Latin-script NUTS label (NUTS gives no English)
+    in the newest version held that has the code; None for a code of no version.
+
+    It depends on the code and the reference data only, never on a report, so every report
+    that states the code gives its region resource the same one name.
+    """
+    code = _normal_code(code) or code
+    held = index.versions_of(code)
+    found = index.region(code, held[-1]) if held else None
+    return found.label_latin if found is not None else None
+
+
+def resolved_by_member(judgements: Iterable[Judgement], role: str) -> dict[int, str]:
+    """The code each judged mention of ``role`` was resolved to, by its 1-based position."""
+    codes: dict[int, str] = {}
+    for j in judgements:
+        if j.member is not None and j.member[0] == role and j.resolved_code:
+            codes.setdefault(j.member[1], j.resolved_code)
+    return codes
+
+
+def member_codes(report: Report, judgements: Sequence[Judgement]) -> dict[tuple[str, int], str]:
+    """The region resource (by its code key) each mention stated without a code stands for.
+
+    A participating region stated by name only, or a leading region (always by name), that the
+    judging resolved to a NUTS code is the region of that code: the resource of the participant
+    stating that code when there is one (its key as stated), else the code's own. A name resolved
+    to nothing is left out: it stays a region of its own, known by name.
+    """
+    stated: dict[str, str] = {}
+    for mention in report.participating_regions:
+        if mention.code is not None:
+            stated.setdefault(_normal_code(mention.code) or "", mention.code)
+    found: dict[tuple[str, int], str] = {}
+    participating = resolved_by_member(judgements, "participating")
+    for n, mention in enumerate(report.participating_regions, start=1):
+        if mention.code is None and n in participating:
+            found["participating", n] = stated.get(participating[n], participating[n])
+    for n, code in resolved_by_member(judgements, "leading").items():
+        found["leading", n] = stated.get(code, code)
+    return found

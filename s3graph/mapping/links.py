@@ -30,6 +30,7 @@ from s3graph.mapping.report import as_graph, to_triples
 from s3graph.mapping.triples import NamedTriples, Triple
 from s3graph.model import Report
 from s3graph.namespaces import NUTS_CODE, ORG, RDF, RDFS, S3G, SKOS
+from s3graph.vocab.registry import PartnershipEntry
 
 
 def link_triples(
@@ -58,7 +59,7 @@ def link_triples(
             (node, S3G.section, Literal(mention.section)),
             (node, S3G.sourceLine, Literal(mention.line)),
             (other, RDF.type, S3G.Partnership),
-            (other, SKOS.prefLabel, Literal(mention.partnership.name)),
+            (other, SKOS.prefLabel, partnership_label(mention.partnership)),
         ]
         if own is not None:
             triples.append((own, S3G.collaboratesWith, other))
@@ -70,12 +71,19 @@ def _partnership(iris: Iris, links: ReportLinks) -> list[Triple]:
     if entry is None:
         return []
     iri = iris.partnership(entry.slug)
-    triples: list[Triple] = [(iri, SKOS.prefLabel, Literal(entry.name))]
+    triples: list[Triple] = [(iri, SKOS.prefLabel, partnership_label(entry))]
     if entry.platform is not None:
         triples.append((iri, S3G.platform, URIRef(entry.platform)))
     if not entry.curated:
         triples.append((iri, S3G.needsCuration, Literal(True, datatype=XSD.boolean)))
     return triples
+
+
+def partnership_label(entry: PartnershipEntry) -> Literal:
+    """A partnership's one ``skos:prefLabel``: the registry's, in English as the registry writes
+    it (the same literal as the registry graph's); a partnership the registry does not know is
+    named as its report writes it, without a language."""
+    return Literal(entry.name, lang="en") if entry.curated else Literal(entry.name)
 
 
 def _nuts_links(report: Report, iris: Iris, links: ReportLinks) -> list[Triple]:
@@ -136,11 +144,70 @@ def _judgement(
 def to_linked_triples(
     report: Report, links: ReportLinks, *, base: str, ingested_at: datetime
 ) -> NamedTriples:
-    """The report's triples (``to_triples``) and its links, under the registry's slug."""
+    """The report's triples (``to_triples``) and its links, under the registry's slug.
+
+    The names the plain mapping takes from the report make way for those of the reference data
+    (see :func:`_names_of_reference`), and a region stated by name only that the linking resolved
+    is the member as the region of its code.
+    """
     slug = links.partnership.slug if links.partnership else None
     named = to_triples(report, base=base, ingested_at=ingested_at, partnership_slug=slug)
+    iris = Iris(base)
+    triples = _resolve_members(named.triples, named.identifier, links, iris)
+    triples = _names_of_reference(triples, links, iris)
     extra = link_triples(report, named.identifier, links, base=base)
-    return NamedTriples(named.identifier, [*named.triples, *extra])
+    return NamedTriples(named.identifier, list(dict.fromkeys([*triples, *extra])))
+
+
+def _resolve_members(
+    triples: list[Triple], report_iri: URIRef, links: ReportLinks, iris: Iris
+) -> list[Triple]:
+    """Each membership of a name the linking resolved (``links.members``) moved to the region of
+    its code; a region known by name that no membership names any more is dropped."""
+    if not links.members:
+        return triples
+    moved = {iris.membership(report_iri, *member): key for member, key in links.members.items()}
+    out: list[Triple] = []
+    added: list[Triple] = []
+    for s, p, o in triples:
+        key = moved.get(s) if p == ORG.member and isinstance(s, URIRef) else None
+        if key is None:
+            out.append((s, p, o))
+            continue
+        region = iris.region_code(key)
+        out.append((s, p, region))
+        added += [(region, RDF.type, S3G.Region), (region, SKOS.notation, Literal(key))]
+    members = {o for _, p, o in out if p == ORG.member}
+    coded = {s for s, p, _ in out if p == SKOS.notation}
+    regions = {s for s, p, o in out if p == RDF.type and o == S3G.Region}
+    gone = regions - members - coded
+    return [t for t in [*out, *added] if t[0] not in gone]
+
+
+def _names_of_reference(triples: list[Triple], links: ReportLinks, iris: Iris) -> list[Triple]:
+    """The one name each shared resource gets from the reference data, not from the report.
+
+    A region with a code is named by NUTS (``links.region_names``: ``skos:prefLabel`` and the same
+    ``rdfs:label``), the name as stated staying on the membership; the partnership keeps its name
+    as written as a ``skos:altLabel``, the registry's being its ``skos:prefLabel``
+    (:func:`_partnership`). A region without a NUTS name (a code of no version) has no name.
+    """
+    entry = links.partnership
+    own = iris.partnership(entry.slug) if entry is not None else None
+    coded = {s for s, p, _ in triples if p == SKOS.notation}
+    out: list[Triple] = []
+    for s, p, o in triples:
+        if s in coded and p == RDFS.label:
+            continue
+        if s == own and p in (SKOS.prefLabel, RDFS.label):
+            if p == SKOS.prefLabel:
+                out.append((s, SKOS.altLabel, o))
+            continue
+        out.append((s, p, o))
+    for key, name in links.region_names.items():
+        region = iris.region_code(key)
+        out += [(region, SKOS.prefLabel, Literal(name)), (region, RDFS.label, Literal(name))]
+    return out
 
 
 def to_linked_graph(
