@@ -1,0 +1,144 @@
+"""What every page of the site shows is true to the reference data, for the shared corpus.
+
+The site is crawled as a reader would walk it: from the home page and the three indexes to
+every partnership, region and report page, ``/cross`` and a search. On all of them:
+
+* a link to a NUTS region reads as the region's NUTS label (of some NUTS version, national or
+  Latin; the code may stand beside it): never a name a report stated in its stead;
+* no page shows the text ``<input`` (the form's raw radio-button markup) as words;
+* every page answers 200.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import corpus_store
+from fastapi.testclient import TestClient
+
+from s3graph.api.app import create_app
+from s3graph.api.settings import ApiSettings
+
+BASE = "https://w3id.org/s3graph/"
+NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+START = ["/", "/partnership/", "/region/", "/report/", "/cross", "/search?q=ES"]
+# pages the crawl follows: a partnership, region or report, not their events or documents
+FOLLOWED = re.compile(r"^/(partnership|region)/[^/?#.]+$|^/report/[^/?#.]+/[^/?#.]+$")
+
+
+class Page(HTMLParser):
+    """A page's visible text (scripts and styles left out) and its links with their text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._link: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        elif tag == "a":
+            self._href, self._link = dict(attrs).get("href") or "", []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+        elif tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._link).split())))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
+        self.text.append(data)
+        if self._href is not None:
+            self._link.append(data)
+
+
+@pytest.fixture(scope="module")
+def crawled(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
+    """Every page reached from the starting pages, parsed."""
+    folder = tmp_path_factory.mktemp("truth") / "store"
+    with corpus_store(folder, shared_dir, BASE) as store:
+        client = TestClient(create_app(ApiSettings(base=BASE), store))
+        pages: dict[str, Page] = {}
+        queue = list(START)
+        while queue:
+            path = queue.pop()
+            if path in pages:
+                continue
+            response = client.get(path, headers={"Accept": "text/html"})
+            assert response.status_code == 200, (path, response.status_code)
+            page = Page()
+            page.feed(response.text)
+            pages[path] = page
+            queue.extend(h for h, _ in page.links if FOLLOWED.match(h) and h not in pages)
+        return pages
+
+
+@pytest.fixture(scope="module")
+def nuts_labels(shared_dir: Path) -> dict[str, set[str]]:
+    labels: dict[str, set[str]] = {}
+    for path in sorted((shared_dir / "reference").glob("nuts-20*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                labels.setdefault(row["code"], set()).update({row["label"], row["label_latin"]})
+    return labels
+
+
+def test_the_crawl_reaches_every_kind_of_page(crawled: dict[str, Page]) -> None:
+    kinds = {path.split("/")[1] for path in crawled if path.count("/") >= 2}
+    assert {"partnership", "region", "report"} <= kinds
+    assert sum(p.startswith("/region/") for p in crawled) > 20  # the corpus names many regions
+
+
+def _region_links(crawled: dict[str, Page]) -> Iterator[tuple[str, str, str]]:
+    for path, page in crawled.items():
+        for href, text in page.links:
+            code = href.rsplit("/", 1)[-1]
+            if href.startswith("/region/") and NUTS_CODE.match(code) and text:
+                yield path, code, text
+
+
+def test_every_region_link_reads_as_its_nuts_label(
+    crawled: dict[str, Page], nuts_labels: dict[str, set[str]]
+) -> None:
+    wrong = []
+    seen = 0
+    for path, code, text in _region_links(crawled):
+        if code not in nuts_labels:
+            continue  # a code NUTS does not hold: its page says so (judged elsewhere)
+        name = " ".join(text.replace(code, " ").split()).strip(" ()·-:,\u2013")
+        seen += 1
+        if name and name not in nuts_labels[code]:
+            wrong.append(f"{path}: /region/{code} reads {text!r}")
+    assert seen > 50, "the crawl saw region links"
+    assert not wrong, "\n".join(sorted(set(wrong))[:30])
+
+
+def test_a_region_page_is_headed_by_its_nuts_label(
+    crawled: dict[str, Page], nuts_labels: dict[str, set[str]]
+) -> None:
+    wrong = []
+    for path, page in crawled.items():
+        code = path.rsplit("/", 1)[-1]
+        if not (path.startswith("/region/") and code in nuts_labels):
+            continue
+        title = " ".join("".join(page.text).split())
+        if not any(label in title for label in nuts_labels[code]):
+            wrong.append(path)
+    assert not wrong, wrong
+
+
+def test_no_page_shows_raw_form_markup(crawled: dict[str, Page]) -> None:
+    shown = [path for path, page in crawled.items() if "<input" in unescape("".join(page.text))]
+    assert not shown, shown
