@@ -225,6 +225,7 @@ EXPECT: dict[str, Expect] = {
     "page-describe": Expect(),
     "page-events": Expect(per_report=("report",)),
     "page-judgements": Expect(per_report=("report",)),
+    "page-labels": Expect(per_report=("resource",)),
     "page-platforms": Expect(varies=("reports",)),
     "page-region-nuts": Expect(),
     "page-region-partnerships": Expect(per_report=("report",)),

@@ -5,7 +5,9 @@ schema documents every query as its own operation with its declared parameters (
 description) and the ``format`` switch. ``GET /api/queries`` lists them all.
 
 A query answers SPARQL 1.1 Query Results JSON, or CSV with ``?format=csv`` or ``Accept:
-text/csv`` (``format`` beats ``Accept``). Parameters come from the query string and are bound as
+text/csv`` (``format`` beats ``Accept``). A browser (``Accept: text/html``, or ``?format=html``)
+gets the result as a table people read, under a form of the query's parameters, with any error
+in the page (:mod:`s3graph.api.resultpage`). Parameters come from the query string and are bound as
 typed terms by :func:`s3graph.sparql.run_query` (a partnership by slug, name or IRI, a region or
 NUTS code in any case: :mod:`s3graph.sparql.values`); an unknown, missing or badly typed
 parameter is a 400 with the API's one error shape ``{"error": ..., "detail": ...}``. An empty
@@ -22,7 +24,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from s3graph.api import resultpage
 from s3graph.api.errors import timing_headers
+from s3graph.api.pages import Site, render
 from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
 from s3graph.rdf.formats import negotiate
@@ -39,6 +43,7 @@ PREFIX = "/api/queries"
 JSON_TYPE = "application/sparql-results+json"
 CSV_TYPE = "text/csv"
 FORMATS = {"json": JSON_TYPE, "csv": CSV_TYPE}
+HTML_TYPE = "text/html"
 #: Says why an answer is empty when a parameter's value names nothing in the store.
 NOTE_HEADER = "X-S3graph-Note"
 _OPENAPI_TYPES = {
@@ -89,8 +94,9 @@ def _openapi_parameters(query: NamedQuery) -> list[dict[str, Any]]:
         "name": "format",
         "in": "query",
         "required": False,
-        "description": "json (SPARQL results JSON, the default) or csv; beats Accept",
-        "schema": {"type": "string", "enum": list(FORMATS)},
+        "description": "json (SPARQL results JSON, the default), csv, or html (a table to "
+        "read, as a browser gets by Accept); beats Accept",
+        "schema": {"type": "string", "enum": [*FORMATS, "html"]},
     }
     return [*declared, fmt]
 
@@ -99,7 +105,7 @@ def _responses(query: NamedQuery) -> dict[int | str, dict[str, Any]]:
     return {
         200: {
             "description": f"The rows: {', '.join(query.columns)}",
-            "content": {JSON_TYPE: {}, CSV_TYPE: {}},
+            "content": {JSON_TYPE: {}, CSV_TYPE: {}, HTML_TYPE: {}},
         },
         400: {"description": "An unknown, missing or badly typed parameter"},
     }
@@ -109,6 +115,8 @@ def answer(request: Request, query: NamedQuery) -> Response:
     """Run ``query`` with the request's parameters; JSON or CSV."""
     params = dict(request.query_params)
     fmt = params.pop("format", None)
+    if fmt == "html" or (fmt is None and _wants_html(request)):
+        return html_answer(request, query, params)
     if fmt is not None and fmt not in FORMATS:
         return error(400, "bad format", f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     media = (
@@ -134,6 +142,37 @@ def answer(request: Request, query: NamedQuery) -> Response:
         body = format_csv(result)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     return Response(format_json(result), media_type=JSON_TYPE, headers=headers)
+
+
+def _wants_html(request: Request) -> bool:
+    """Whether the client is a browser: it prefers HTML to the formats programs get."""
+    offered = [*FORMATS.values(), HTML_TYPE]
+    return negotiate(request.headers.get("accept"), offered) == HTML_TYPE
+
+
+def html_answer(request: Request, query: NamedQuery, params: dict[str, str]) -> Response:
+    """The result as a page: the parameter form, then the table, or the error in the page."""
+    given = {name: value for name, value in params.items() if value.strip()}  # a form's blanks
+    context = resultpage.named_context(query, given)
+    missing = [p.name for p in query.parameters if p.required and p.name not in given]
+    if missing and not given:  # a first visit: ask, do not scold
+        prompt = f"Give {', '.join(missing)} and press Run to see the rows."
+        return resultpage.page(render, request, prompt=prompt, **context)
+    reader = pooled_reader(request)
+    base = request.app.state.settings.base
+    try:
+        result = run_query(reader, query, given, base=base)
+        notes = unmatched_notes(reader, query, given, base=base) if not result.rows else []
+    except QueryError as exc:
+        failure = {"error": "bad parameters", "detail": str(exc)}
+        return resultpage.page(render, request, status=400, error=failure, **context)
+    view = resultpage.view_of(
+        request, Site(base), result.columns, result.rows, truncated=reader.truncated
+    )
+    note = "; ".join(notes) + "." if notes else None
+    response = resultpage.page(render, request, view=view, note=note, **context)
+    response.headers.update(timing_headers(reader.waited, reader.ran))
+    return response
 
 
 def _endpoint(query: NamedQuery) -> Callable[[Request], Response]:

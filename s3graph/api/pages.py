@@ -27,7 +27,7 @@ from s3graph.api.errors import stopped_error
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
 from s3graph.api.reader import pooled_reader
 from s3graph.querypool import QueryStopped
-from s3graph.sparql import Queryable, list_queries
+from s3graph.sparql import Queryable
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -136,8 +136,11 @@ def cross(request: Request) -> Response:
 
 
 @router.get("/query", include_in_schema=False)
-def query_page(request: Request, query: str = "") -> Response:
-    return render(request, "query.html", query=query, examples=list_queries())
+async def query_page(request: Request) -> Response:
+    # Imported here: the query page renders with this module (s3graph.api.querypage).
+    from s3graph.api.querypage import answer
+
+    return await answer(request)
 
 
 @router.get("/static/{name}", include_in_schema=False)

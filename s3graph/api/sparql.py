@@ -4,6 +4,10 @@ Queries run in the app's query workers (:mod:`s3graph.querypool`), waited for by
 event loop goes on; ``query_timeout`` seconds after the request arrived (time queued included)
 the worker is killed and the client gets a 503 saying how long the query waited and ran.
 
+A browser (``Accept: text/html``, or ``format=html``) gets the result as a table people read
+(:mod:`s3graph.api.resultpage`), with the error in the page when the query is wrong; every other
+client gets what it negotiated, as before.
+
 ``/sparql`` is served by a plain Starlette route (:func:`install`), once: FastAPI's per-request
 dependency machinery cost a good share of a small query's time. Its OpenAPI description is
 written out in ``openapi-fragments/sparql.json`` (see :mod:`s3graph.api.openapi`).
@@ -15,21 +19,28 @@ import asyncio
 import functools
 import threading
 from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.routing import Route
 
+from s3graph.api import resultpage
 from s3graph.api.arrival import arrival
 from s3graph.api.describe import service_description, void_description
 from s3graph.api.errors import ApiError, stopped_error, timing_headers
 from s3graph.api.execute import NotAcceptable, QueryJob, QueryOutcome
 from s3graph.api.guard import ForbiddenRemote, QueryTooDeep, check_depth, check_remote
-from s3graph.api.negotiation import RDF_TYPES, RESULT_TYPES, negotiate
+from s3graph.api.negotiation import HTML, RDF_TYPES, RESULT_TYPES, negotiate
+from s3graph.api.pages import Site, render
 from s3graph.api.protocol import read_operation
+from s3graph.api.resultview import triples_as_rows
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryStopped
 from s3graph.rdf.formats import FORMAT_PARAMETER, format_parameter
+from s3graph.rdf.graphs import Term
+from s3graph.store import QueryDataset
 
 router = APIRouter()
 
@@ -38,6 +49,13 @@ OFFERS: dict[str, list[str]] = {
     "solutions": list(RESULT_TYPES),
     "boolean": ["application/sparql-results+json", "application/sparql-results+xml"],
     "graph": list(RDF_TYPES),
+}
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+#: What a worker writes for an HTML view: results this server reads back into a table.
+VIEW_ACCEPT = f"{JSON_RESULTS}, {N_TRIPLES}"
+VIEW_OFFERS: dict[str, list[str]] = {
+    "solutions": [JSON_RESULTS], "boolean": [JSON_RESULTS], "graph": [N_TRIPLES]
 }
 
 
@@ -89,28 +107,101 @@ async def sparql(request: Request) -> Response:
                 request, service_description(endpoint_url(request), updates=updates)
             )
         raise ApiError(400, "no query", "give the query as query=... or in the body")
-    try:
-        check_depth(operation.text)
-    except QueryTooDeep as exc:
-        raise ApiError(400, "query too deep", str(exc)) from exc
-    try:
-        network = check_remote(operation.text, "SERVICE", settings.service_allow)
-    except ForbiddenRemote as exc:
-        raise ApiError(400, "federated query refused", str(exc)) from exc
-    job = QueryJob(
-        operation.text,
-        accept=_accepted(request, operation.params),
-        offers=OFFERS,
-        max_rows=settings.max_rows,
-        dataset=operation.dataset,
-        base_iri=endpoint_url(request),
-    )
-    outcome, headers = await _evaluate(request, job, network)
+    accept = _accepted(request, operation.params)
+    if negotiate(accept, [*OFFERS["solutions"], HTML]) == HTML:
+        return await html_answer(request, operation.text, operation.dataset)
+    outcome, headers = await run(request, operation.text, accept, OFFERS, operation.dataset)
     headers["Vary"] = "Accept"
     if outcome.truncated:
         headers["X-S3graph-Truncated"] = "true"
         headers["X-S3graph-Max-Rows"] = str(settings.max_rows)
     return Response(outcome.body, media_type=outcome.media_type, headers=headers)
+
+
+async def run(
+    request: Request,
+    text: str,
+    accept: str | None,
+    offers: dict[str, list[str]],
+    dataset: QueryDataset | None = None,
+) -> tuple[QueryOutcome, dict[str, str]]:
+    """Check ``text``, run it in a query worker, and give its outcome and timing headers.
+
+    Raises :class:`ApiError` for a query refused, malformed, stopped or not acceptable.
+    """
+    settings: ApiSettings = request.app.state.settings
+    check(text)
+    job = QueryJob(
+        text,
+        accept=accept,
+        offers=offers,
+        max_rows=settings.max_rows,
+        dataset=dataset,
+        base_iri=endpoint_url(request),
+    )
+    return await _evaluate(request, job, _network(text, settings))
+
+
+def check(text: str) -> None:
+    """Refuse a query nested too deep (400)."""
+    try:
+        check_depth(text)
+    except QueryTooDeep as exc:
+        raise ApiError(400, "query too deep", str(exc)) from exc
+
+
+def _network(text: str, settings: ApiSettings) -> bool:
+    """Whether the query may use the network (a SERVICE to an allowed URL), or a 400."""
+    try:
+        return check_remote(text, "SERVICE", settings.service_allow)
+    except ForbiddenRemote as exc:
+        raise ApiError(400, "federated query refused", str(exc)) from exc
+
+
+async def html_answer(
+    request: Request, text: str, dataset: QueryDataset | None, **context: Any
+) -> Response:
+    """``text``'s result as a page people read (``results.html``), or its error in the page.
+
+    ``context`` goes to the page too (``/query`` gives its own template and form this way).
+    """
+    params = {"query": text}
+    context = {
+        "title": "Query results",
+        "links": resultpage.format_links("/sparql", params),
+        "query_text": text,
+        "share": endpoint_url(request) + "?" + urlencode({**params, "format": "html"}),
+        **context,
+    }
+    try:
+        outcome, headers = await run(request, text, VIEW_ACCEPT, VIEW_OFFERS, dataset)
+    except ApiError as exc:
+        failure = {"error": exc.error, "detail": exc.detail or ""}
+        return resultpage.page(render, request, status=exc.status, error=failure, **context)
+    loop = asyncio.get_running_loop()
+    shown = functools.partial(_shown, request, outcome)
+    shows = await loop.run_in_executor(request.app.state.waiters, shown)
+    response = resultpage.page(render, request, **context, **shows)
+    response.headers.update(headers)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _shown(request: Request, outcome: QueryOutcome) -> dict[str, Any]:
+    """The table (or yes/no) of a worker's ``outcome``, its IRIs named by the labels query."""
+    if outcome.media_type == JSON_RESULTS:
+        read = ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(read, ox.QueryBoolean):
+            return {"boolean": bool(read)}
+        columns = [variable.value for variable in read.variables]
+        rows: list[list[Term | None]] = [[s[c] for c in columns] for s in read]
+    else:
+        quads = ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
+        columns = ["subject", "predicate", "object"]
+        rows = triples_as_rows(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    site = Site(request.app.state.settings.base)
+    view = resultpage.view_of(request, site, columns, rows, truncated=outcome.truncated)
+    return {"view": view}
 
 
 def _accepted(request: Request, params: dict[str, list[str]]) -> str | None:
@@ -119,9 +210,11 @@ def _accepted(request: Request, params: dict[str, list[str]]) -> str | None:
     named = params.get("format") or params.get("output")
     if not named:
         return request.headers.get("accept")
+    if named[-1].strip().lower() == "html":
+        return HTML
     media = format_parameter(named[-1])
     if media is None:
-        known = ", ".join(FORMAT_PARAMETER)
+        known = ", ".join([*FORMAT_PARAMETER, "html"])
         raise ApiError(
             400, "unknown format", f"format={named[-1]!r}: expected one of {known}, or a media type"
         )

@@ -1,0 +1,184 @@
+"""Query results as a table people read: pure functions from solutions and labels to cells.
+
+The HTML views of ``/api/queries/NAME``, ``/sparql`` and ``/query`` show an IRI by what it is
+called (its label in the store, an ``s3g:`` term's label in the vocabulary, an SDG goal as
+"Goal 1: No poverty"), else by a prefixed name, linked to its page when the site serves one. The
+full IRI stays in the cell's title, and each cell carries the key the sorting script orders by
+(numbers as numbers, goals by their number), so the table also reads and sorts without it.
+
+Nothing here queries or renders: the caller fetches the labels (:data:`LABEL_QUERY`, once for all
+the IRIs of a page, :func:`values_clause`) and hands the :class:`ResultView` to a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from s3graph.rdf.graphs import Term
+from s3graph.rdf.namespaces import RDFS, SKOS, XSD
+
+__all__ = [
+    "Cell",
+    "Namer",
+    "ResultView",
+    "best_labels",
+    "cell",
+    "goal_number",
+    "iris_of",
+    "result_view",
+    "triples_as_rows",
+    "values_clause",
+]
+
+#: A SDG goal as the UN names it; its number is the last segment.
+_GOAL = re.compile(r"http://metadata\.un\.org/sdg/(?P<number>[0-9]{1,2})")
+#: A NUTS region as Eurostat names it; its code is the last segment.
+_NUTS = re.compile(r"http://data\.europa\.eu/nuts/code/(?P<code>[A-Z]{2}[0-9A-Z]{0,3})")
+#: Label properties, most wanted first; a goal's rdfs:label ("Goal 1: No poverty") beats its
+#: skos:prefLabel (the goal's long statement).
+_PREFERRED = (SKOS.iri("prefLabel"), RDFS.iri("label"))
+_GOAL_PREFERRED = (RDFS.iri("label"), SKOS.iri("prefLabel"))
+_NUMBERS = {XSD.iri(t) for t in ("integer", "decimal", "double", "float", "int", "long")}
+
+
+class Namer(Protocol):
+    """Turns IRIs into local links and short names (the pages' ``Site``)."""
+
+    def href(self, iri: str | None) -> str: ...
+
+    def short(self, iri: str | None) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One value as shown: its text, where it links, what hovering says, how it sorts."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    #: The key the sorting script orders by (a number for numbers and goals).
+    sort: str = ""
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """A SELECT result ready for the table: the columns, the rows of cells, and any cut."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    truncated: bool = False
+    max_rows: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def goal_number(iri: str) -> int | None:
+    """The number of a SDG goal IRI (``http://metadata.un.org/sdg/3`` -> 3), else None."""
+    found = _GOAL.fullmatch(iri)
+    return int(found["number"]) if found else None
+
+
+def iris_of(rows: Iterable[Sequence[Term | None]]) -> list[str]:
+    """Every distinct IRI among the values of ``rows``, in the order first seen."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for term in row:
+            if isinstance(term, ox.NamedNode):
+                seen.setdefault(term.value, None)
+    return list(seen)
+
+
+def values_clause(iris: Iterable[str]) -> str:
+    """The trailing ``VALUES ?resource { ... }`` that limits :data:`LABEL_QUERY` to ``iris``."""
+    return "VALUES ?resource { " + " ".join(str(ox.NamedNode(iri)) for iri in iris) + " }"
+
+
+def best_labels(found: Iterable[tuple[str, str, str, str]]) -> dict[str, str]:
+    """One label per resource from ``(resource, property, label, language)`` rows.
+
+    skos:prefLabel before rdfs:label (the other way round for a SDG goal) before the others,
+    then English before no language before any other (NUTS names its regions in their own
+    languages), then the smallest text: the choice never depends on the order of the rows.
+    """
+    ranked: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for resource, prop, label, language in found:
+        order = _GOAL_PREFERRED if goal_number(resource) is not None else _PREFERRED
+        tag = language.lower()
+        rank = (
+            order.index(prop) if prop in order else len(order),
+            0 if tag == "en" or tag.startswith("en-") else 1 if not tag else 2,
+            label,
+        )
+        if resource not in ranked or rank < ranked[resource][0]:
+            ranked[resource] = (rank, label)
+    return {resource: label for resource, (_, label) in ranked.items()}
+
+
+def cell(term: Term | None, labels: Mapping[str, str], site: Namer) -> Cell:
+    """How ``term`` is shown: an IRI by its label or prefixed name, linked; a value as it is."""
+    if term is None:
+        return Cell("")
+    if isinstance(term, ox.NamedNode):
+        return _iri_cell(term.value, labels, site)
+    if isinstance(term, ox.BlankNode):
+        return Cell(f"_:{term.value}", sort=term.value)
+    if isinstance(term, ox.Triple):
+        parts = (cell(t, labels, site).text for t in (term.subject, term.predicate, term.object))
+        text = "<< " + " ".join(parts) + " >>"
+        return Cell(text, sort=text)
+    if term.datatype.value in _NUMBERS and _is_number(term.value):
+        return Cell(term.value, title=term.datatype.value, sort=term.value, numeric=True)
+    return Cell(term.value, lang=term.language or None, sort=term.value.casefold())
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _iri_cell(iri: str, labels: Mapping[str, str], site: Namer) -> Cell:
+    number = goal_number(iri)
+    label = labels.get(iri)
+    if number is not None:
+        text = label if label and label.startswith("Goal") else _goal_text(number, label)
+        return Cell(text, href=site.href(iri), title=iri, sort=str(number), numeric=True)
+    code = _NUTS.fullmatch(iri)
+    text = label or site.short(iri)
+    if code and label:
+        text = f"{label} ({code['code']})"
+    return Cell(text, href=site.href(iri), title=iri, sort=text.casefold())
+
+
+def _goal_text(number: int, label: str | None) -> str:
+    return f"Goal {number}: {label}" if label else f"Goal {number}"
+
+
+def result_view(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Term | None]],
+    labels: Mapping[str, str],
+    site: Namer,
+    *,
+    truncated: bool = False,
+    max_rows: int | None = None,
+) -> ResultView:
+    """The table of a SELECT result: one cell per value, each IRI named by ``labels``."""
+    shown = tuple(tuple(cell(term, labels, site) for term in row) for row in rows)
+    return ResultView(tuple(columns), shown, truncated=truncated, max_rows=max_rows)
+
+
+def triples_as_rows(triples: Iterable[ox.Triple]) -> list[list[Term | None]]:
+    """A graph (CONSTRUCT, DESCRIBE) as the rows of a subject, predicate, object table."""
+    return [[t.subject, t.predicate, t.object] for t in triples]
