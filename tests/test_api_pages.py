@@ -102,7 +102,7 @@ def test_report_page_shows_answers_and_its_validation(client: TestClient, store:
     assert own, "the mining report has validation results"
     for rule in own:
         assert f"<code>{rule}</code>" in html
-    assert "executive summary" in html
+    assert "Executive summary" in html  # each answer under a heading, its text as paragraphs
     assert "Lapland" in html
 
 

@@ -15,11 +15,11 @@ import pyoxigraph as ox
 from fastapi import Request
 
 from s3graph.api.arrival import arrival
-from s3graph.api.execute import JSON_RESULTS, QueryJob
+from s3graph.api.execute import JSON_RESULTS, QueryJob, QueryOutcome
 from s3graph.querypool import QueryPool
 from s3graph.store import QueryDataset, Term
 
-__all__ = ["PooledReader", "pooled_reader"]
+__all__ = ["PooledReader", "pooled_reader", "readable_json"]
 
 _N_TRIPLES = "application/n-triples"
 _OFFERS = {"solutions": [JSON_RESULTS], "boolean": [JSON_RESULTS], "graph": [_N_TRIPLES]}
@@ -66,9 +66,18 @@ class PooledReader:
         outcome = done.result()
         self.truncated |= outcome.truncated
         if outcome.media_type == JSON_RESULTS:
-            return ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(readable_json(outcome), format=ox.QueryResultsFormat.JSON)
         quads = ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
         return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+
+
+def readable_json(outcome: QueryOutcome) -> bytes:
+    """The JSON results without the member saying a cut (``"s3graph":{...}``, written last),
+    which pyoxigraph's parser does not take: the cut is known from ``outcome.truncated``."""
+    body = outcome.body
+    if outcome.truncated:
+        body = body[: body.rindex(b',"s3graph":')] + b"}"
+    return body
 
 
 def pooled_reader(request: Request) -> PooledReader:

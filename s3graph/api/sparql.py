@@ -35,6 +35,7 @@ from s3graph.api.guard import ForbiddenRemote, QueryTooDeep, check_depth, check_
 from s3graph.api.negotiation import HTML, RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.api.pages import Site, render
 from s3graph.api.protocol import read_operation
+from s3graph.api.reader import readable_json
 from s3graph.api.resultview import triples_as_rows
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryStopped
@@ -190,7 +191,7 @@ async def html_answer(
 def _shown(request: Request, outcome: QueryOutcome) -> dict[str, Any]:
     """The table (or yes/no) of a worker's ``outcome``, its IRIs named by the labels query."""
     if outcome.media_type == JSON_RESULTS:
-        read = ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+        read = ox.parse_query_results(readable_json(outcome), format=ox.QueryResultsFormat.JSON)
         if isinstance(read, ox.QueryBoolean):
             return {"boolean": bool(read)}
         columns = [variable.value for variable in read.variables]

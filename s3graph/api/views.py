@@ -7,13 +7,16 @@ Every function runs named queries (``queries/*.rq``) with bound parameters throu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 import pyoxigraph as ox
 
+from s3graph.model import SDG_RATINGS
 from s3graph.rdf.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD
 from s3graph.rdf.namespaces import S3G as S3G  # the pages key their templates by class IRI
 from s3graph.sparql import NamedQuery, Queryable, load_query, plain, run_query
@@ -201,6 +204,7 @@ def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     listed = [*data["reports"], *data["events"]["past"], *data["events"]["planned"],
               *data["collaborations"], *data["mentioned_by"]]  # fmt: skip
     shown = [r["report"] for r in listed]
+    data["sdg_goals"] = sdg_goals(data["sdg"], goal_titles(store, base=base))
     return {**data, **synthetic(store, base=base, shown=shown)}
 
 
@@ -223,16 +227,111 @@ def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
 def report(
     store: Queryable, iri: str, *, base: str, digest: str | None = None
 ) -> dict[str, Any]:
+    """A report's page: its members, validation, and every answer of its form as parsed.
+
+    Free-text answers come as paragraphs (``page-report-answers``); the form's tables come as
+    their parsed rows, never as the answer's text, which keeps the form's markup (tab-separated
+    cells, empty rows, radio buttons): working areas (``page-report-working-areas``), events
+    (``page-events``, past and planned apart, by parsed date) and the SDG matrix
+    (``page-report-sdg``, one row per goal, with its title and the rating as a word).
+    """
     params = {"report": iri}
     validation = rows(store, "page-report-validation", params, base=base)
+    found = events(rows(store, "page-events", params, base=base))
+    tables: dict[str, list[Row]] = {
+        "working_areas": rows(store, "page-report-working-areas", params, base=base),
+        "past_events": found["past"],
+        "planned_events": found["planned"],
+        "sdg": sdg_goals(
+            rows(store, "page-report-sdg", params, base=base), goal_titles(store, base=base)
+        ),
+    }
+    answers = [answer(r) for r in rows(store, "page-report-answers", params, base=base)]
+    asked = {a["key"] for a in answers}
+    # a table parsed although its question has no node (never from ingest; kept visible)
+    answers += [
+        answer({"question": S3G + "question-" + key, "answered": True})
+        for key, found_rows in tables.items()
+        if found_rows and key not in asked
+    ]
     return {
-        "answers": rows(store, "page-report-answers", params, base=base),
+        "answers": answers,
+        "tables": tables,
         "members": rows(store, "page-report-memberships", params, base=base),
         "conforms": validation[0]["conforms"] if validation else None,
         "validation": [r for r in validation if r["result"]],
         **synthetic(store, base=base, shown=[iri]),
         **stale(store, base=base, digest=digest, shown=[iri]),
     }
+
+
+#: A rating concept (``s3g:strongly-agree``) as the form's column names it ("Strongly agree").
+RATING_WORDS = {S3G + label.casefold().replace(" ", "-"): label for label in SDG_RATINGS}
+
+
+def goal_titles(store: Queryable, *, base: str) -> dict[str, str]:
+    """The short English title of each SDG (``page-sdg-goals``), by the goal's IRI."""
+    return {r["goal"]: r["title"] for r in rows(store, "page-sdg-goals", {}, base=base)}
+
+
+def sdg_goals(found: list[Row], titles: Mapping[str, str]) -> list[Row]:
+    """Rows of ``page-report-sdg`` (or ``sdg-profile``) one per goal, in the rows' order: its
+    number, title and ``ratings``, the ratings given as words (none when the goal was left
+    unticked, two when ticked twice), each with its count of ``reports`` if the rows have one."""
+    goals: dict[str, Row] = {}
+    for row in found:
+        number = row.get("number") or int(row["goal"].rsplit("/", 1)[-1])
+        goal = goals.setdefault(
+            row["goal"],
+            {**row, "number": number, "title": titles.get(row["goal"], ""), "ratings": []},
+        )
+        if row["rating"]:
+            word = RATING_WORDS.get(row["rating"], row["rating"])
+            goal["ratings"].append({"word": word, "reports": row.get("reports")})
+    return list(goals.values())
+
+
+#: Headings the question's key does not spell well by itself.
+_HEADINGS = {
+    "sdg": "Sustainable Development Goals",
+    "eu13_involvement": "EU13 involvement",
+    "non_eu_involvement": "Non-EU involvement",
+}
+
+
+def answer(row: Row) -> Row:
+    """One answer of ``page-report-answers`` as the page shows it: the question's key and a
+    heading made of it, and its text as blocks (paragraphs, lists) or, for a table, its key."""
+    key = row["question"].rsplit("#question-", 1)[-1]
+    text = row.get("value")
+    return {
+        "key": key,
+        "heading": _HEADINGS.get(key) or key.replace("_", " ").capitalize(),
+        "line": row.get("line"),
+        "answered": row.get("answered") in (True, "true"),
+        "blocks": blocks(text) if text else [],
+    }
+
+
+_BULLET = re.compile(r"^\s*[-*\u2022\u2013]\s+")
+
+
+def blocks(text: str) -> list[tuple[str, list[str]]]:
+    """A narrative answer as the reporter laid it out: paragraphs where the text has blank lines,
+    inside one a list where its lines start with a bullet (``-``, ``*``, ``\u2022``), else
+    lines kept as lines. Each block is ``("p", lines)`` or ``("ul", items)``."""
+    found: list[tuple[str, list[str]]] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        for is_list, group in groupby(
+            (line.strip() for line in paragraph.splitlines() if line.strip()),
+            key=lambda line: bool(_BULLET.match(line)),
+        ):
+            lines = list(group)
+            if is_list:
+                found.append(("ul", [_BULLET.sub("", line, count=1) for line in lines]))
+            else:
+                found.append(("p", lines))
+    return found
 
 
 def resource(store: Queryable, description: Description, *, base: str) -> dict[str, Any]:
