@@ -109,7 +109,8 @@ def test_report_page_shows_answers_and_its_validation(client: TestClient, store:
 def test_cross_view_draws_the_network_and_the_heatmap(client: TestClient, store: Store) -> None:
     html = _html(client, "/cross")
     network, heatmap = _svgs(html)
-    texts = {t.text for t in network.iter("{http://www.w3.org/2000/svg}text")}
+    # a long name is set on two lines (tspans): a label is the words of its text element
+    texts = {" ".join(t.itertext()) for t in network.iter("{http://www.w3.org/2000/svg}text")}
     assert {"Mining Industry", "Advanced Materials for Batteries"} <= texts
     assert len(list(heatmap.iter("{http://www.w3.org/2000/svg}rect"))) >= 17 * 6
     lines = [e for e in network.iter("{http://www.w3.org/2000/svg}line")]
@@ -120,8 +121,9 @@ def test_cross_view_draws_the_network_and_the_heatmap(client: TestClient, store:
     )
     shared = run_query(store, load_query("shared-regions"), {}, base=BASE).rows
     assert shared
-    for row in shared:  # the shared-regions table
-        assert f"<td>{row[5].value}</td>" in html  # type: ignore[union-attr]
+    for row in shared:  # the shared-regions table: each region named and linked to its page
+        for code in str(row[5].value).split(", "):  # type: ignore[union-attr]
+            assert f'href="/region/{code}"' in html and f"({code})</a>" in html
 
 
 def test_query_page_has_a_form_that_works_offline_and_the_examples(client: TestClient) -> None:

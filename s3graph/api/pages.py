@@ -124,15 +124,50 @@ def cross(request: Request) -> Response:
     data = views.cross(store, base=base)
     nodes = [(r["partnership"], r["label"] or r["partnership"]) for r in data["partnerships"]]
     pictures = {
-        "network": svg.network(
-            nodes,
-            [(r["partnership"], r["other"]) for r in data["collaborations"]],
-            [(r["partnership"], r["other"], r["shared"]) for r in data["shared"]],
-            "Partnerships: mentions of each other (arrows) and shared regions (grey lines)",
-        ),
+        "network": _network(data, Site(base)),
         "heatmap": svg.heatmap(nodes, data["sdg"], "SDG ratings: partnerships x goals"),
     }
-    return render(request, "cross.html", pictures=pictures, **data)
+    return render(request, "cross.html", pictures=pictures, anchor=cross_anchor, **data)
+
+
+def _network(data: dict[str, Any], site: Site) -> str:
+    """The collaboration picture of ``/cross``: every partner, every pair, each linked."""
+    nodes = [
+        svg.Node(r["partnership"], r["label"], site.href(r["partnership"]), r["reported"])
+        for r in data["partners"]
+    ]
+    mentions = [
+        svg.Edge(
+            p["partnership"],
+            p["other"],
+            len(p["mentions"]),
+            f"{p['partnershipLabel']} mentions {p['otherLabel']} "
+            f"({_times(len(p['mentions']))}): see the evidence",
+            "#" + cross_anchor("mentions", site, p["partnership"], p["other"]),
+        )
+        for p in data["pairs"]
+    ]
+    shared = [
+        svg.Edge(
+            r["partnership"],
+            r["other"],
+            r["shared"],
+            f"{r['partnershipLabel']} and {r['otherLabel']}: {r['shared']} shared region(s)",
+            "#" + cross_anchor("shared", site, r["partnership"], r["other"]),
+        )
+        for r in data["shared"]
+    ]
+    title = "Partnerships: mentions of each other (arrows) and shared regions (grey lines)"
+    return svg.network(nodes, mentions, shared, title)
+
+
+def cross_anchor(kind: str, site: Site, one: str, other: str) -> str:
+    """The id of a pair's rows on ``/cross``: ``mentions-mining-industry--cybersecurity``."""
+    return f"{kind}-{site.tail(one)}--{site.tail(other)}"
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 @router.get("/query", include_in_schema=False)

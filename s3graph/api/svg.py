@@ -1,4 +1,4 @@
-"""Server-side SVG pictures for the pages: an SDG profile, an SDG heatmap, a network.
+"""Server-side SVG pictures for the pages: an SDG profile, an SDG heatmap, a collaboration network.
 
 Pure functions from rows to SVG text (no JavaScript); every text is XML-escaped. Each picture
 has a ``<title>`` and ``role="img"`` with ``aria-labelledby`` for screen readers.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from s3graph.model import SDG_RATINGS
@@ -149,50 +150,149 @@ def _cell_title(label: str, goal: int, mean: float | None) -> str:
     return f"{label}, SDG {goal}: {shown}"
 
 
+# -- the collaboration network -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """A partnership in the network: its page, and whether any report of it is stored (a partner
+    only other reports mention is drawn dashed: the graph knows it only from their words)."""
+
+    iri: str
+    label: str
+    href: str
+    reported: bool
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A line between two nodes (by IRI): what it says (``title``) and where its evidence is."""
+
+    source: str
+    target: str
+    count: int
+    title: str
+    href: str
+
+
+_NETWORK_WIDTH = 1000
+_WRAP = 22  # characters of a node's label on one line
+_MENTION = "#1565c0"
+_UNREPORTED = "#57606a"
+
+
 def network(
-    nodes: Sequence[tuple[str, str]],
-    collaborations: Iterable[tuple[str, str]],
-    shared: Iterable[tuple[str, str, int]],
-    title: str,
+    nodes: Sequence[Node], mentions: Sequence[Edge], shared: Sequence[Edge], title: str
 ) -> str:
-    """Partnerships on a circle: arrows for mentions, grey lines (as wide as the count) for shared
-    regions. ``nodes`` are ``(iri, label)``; edges name nodes by IRI (unknown ones are skipped)."""
-    size, radius = 640, 220
-    centre = size / 2
-    where: dict[str, tuple[float, float]] = {}
-    for i, (iri, _) in enumerate(nodes):
-        angle = 2 * math.pi * i / max(len(nodes), 1) - math.pi / 2
-        where[iri] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
+    """Partnerships on a circle: an arrow per pair of partnerships one mentions the other (both
+    ways: two arrows side by side), a grey line (as wide as the count) per pair sharing regions.
+
+    Every node, arrow and line is a link (its page; the evidence of a mention or the shared
+    regions of a pair); edges naming an unknown node are skipped. The page gives the legend.
+    """
+    radius = max(230.0, 20.0 * len(nodes))
+    top = 80.0
+    centre = (_NETWORK_WIDTH / 2, top + radius)
+    where = {
+        node.iri: (
+            centre[0] + radius * math.cos(2 * math.pi * i / len(nodes) - math.pi / 2),
+            centre[1] + radius * math.sin(2 * math.pi * i / len(nodes) - math.pi / 2),
+        )
+        for i, node in enumerate(nodes)
+    }
     body = [
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-        'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-        'fill="#1565c0"/></marker></defs>'
+        f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        f'fill="{_MENTION}"/></marker></defs>'
     ]
-    pairs = {frozenset((a, b)): count for a, b, count in shared if a != b}
-    for pair, count in sorted(pairs.items(), key=lambda item: sorted(item[0])):
-        a, b = sorted(pair)
-        if a in where and b in where:
-            (x1, y1), (x2, y2) = where[a], where[b]
-            body.append(
-                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#9e9e9e" '
-                f'stroke-width="{min(1 + count, 12)}" stroke-opacity="0.6">'
-                f"<title>{escape(f'{count} shared region(s)')}</title></line>"
-            )
-    for a, b in set(collaborations):
-        if a in where and b in where and a != b:
-            (x1, y1), (x2, y2) = where[a], where[b]
-            d = math.hypot(x2 - x1, y2 - y1) or 1
-            x2, y2 = x2 - (x2 - x1) * 12 / d, y2 - (y2 - y1) * 12 / d
-            body.append(
-                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#1565c0" '
-                'stroke-width="2" marker-end="url(#arrow)"/>'
-            )
-    for iri, label in nodes:
-        x, y = where[iri]
-        anchor = "start" if x >= centre else "end"
-        dx = 12 if x >= centre else -12
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="#ffb300"/>')
-        body.append(_text(x + dx, y + 4, label, text_anchor=anchor))
-    return _svg(
-        size + 360, size, "network", title, ['<g transform="translate(180,0)">', *body, "</g>"]
+    body.extend(_shared_line(edge, where) for edge in shared if _drawn(edge, where))
+    both_ways = {(e.source, e.target) for e in mentions}
+    body.extend(
+        _mention_arrow(edge, where, (edge.target, edge.source) in both_ways)
+        for edge in mentions
+        if _drawn(edge, where)
     )
+    body.extend(_node(node, where[node.iri], centre) for node in nodes)
+    return _svg(_NETWORK_WIDTH, centre[1] + radius + 70, "network", title, body)
+
+
+def _drawn(edge: Edge, where: Mapping[str, tuple[float, float]]) -> bool:
+    return edge.source in where and edge.target in where and edge.source != edge.target
+
+
+def _link(href: str, inner: str, **attrs: str) -> str:
+    """``inner`` as a link; ``class_`` gives the class, ``data_x`` the attribute ``data-x``."""
+    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
+    return f"<a href={quoteattr(href)}{extra}>{inner}</a>"
+
+
+def _shared_line(edge: Edge, where: Mapping[str, tuple[float, float]]) -> str:
+    (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
+    line = (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#9e9e9e" '
+        f'stroke-width="{min(1 + edge.count, 10)}" stroke-opacity="0.45">'
+        f"<title>{escape(edge.title)}</title></line>"
+    )
+    return _link(edge.href, line, class_="shared-regions")
+
+
+def _mention_arrow(
+    edge: Edge, where: Mapping[str, tuple[float, float]], beside_another: bool
+) -> str:
+    """An arrow from the mentioning partnership to the mentioned one, stopping short of both
+    circles; shifted to its right when the other way is drawn too, so the two stay apart."""
+    (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
+    d = math.hypot(x2 - x1, y2 - y1) or 1.0
+    ux, uy = (x2 - x1) / d, (y2 - y1) / d
+    shift = 5.0 if beside_another else 0.0
+    x1, y1 = x1 + ux * 12 - uy * shift, y1 + uy * 12 + ux * shift
+    x2, y2 = x2 - ux * 14 - uy * shift, y2 - uy * 14 + ux * shift
+    line = (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{_MENTION}" '
+        f'stroke-width="{min(1 + edge.count / 2, 4):.1f}" marker-end="url(#arrow)">'
+        f"<title>{escape(edge.title)}</title></line>"
+    )
+    return _link(
+        edge.href, line, class_="collaboration", data_source=edge.source, data_target=edge.target
+    )
+
+
+def _node(node: Node, at: tuple[float, float], centre: tuple[float, float]) -> str:
+    x, y = at
+    if node.reported:
+        circle = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffb300" stroke="#8a5a00"/>'
+        tip = node.label
+    else:
+        circle = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="{_UNREPORTED}" '
+            'stroke-width="2" stroke-dasharray="4 3"/>'
+        )
+        tip = f"{node.label}: no report stored"
+    lines = wrap(node.label, _WRAP)
+    if abs(x - centre[0]) < 1:  # at the top or the bottom: the label above or below
+        anchor, tx = "middle", x
+        ty = y - 16 - 17 * (len(lines) - 1) if y < centre[1] else y + 26
+    else:
+        anchor, tx = ("start", x + 14) if x > centre[0] else ("end", x - 14)
+        ty = y + 5 - 8.5 * (len(lines) - 1)
+    style = "" if node.reported else f' fill="{_UNREPORTED}" font-style="italic"'
+    spans = "".join(
+        f'<tspan x="{tx:.1f}" dy="{0 if i == 0 else 17}">{escape(part)}</tspan>'
+        for i, part in enumerate(lines)
+    )
+    label = f'<text y="{ty:.1f}" text-anchor="{anchor}" font-size="15"{style}>{spans}</text>'
+    reported = "yes" if node.reported else "no"
+    inner = f"<title>{escape(tip)}</title>{circle}{label}"
+    return _link(node.href, inner, class_="partnership", data_iri=node.iri, data_reported=reported)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` cut at spaces into lines of at most ``width`` characters (a longer word whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
