@@ -23,10 +23,12 @@ the named graphs as their default graph unless a dataset is given.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -48,11 +50,15 @@ from s3graph.rdf.graphs import (
 
 __all__ = [
     "ATOMIC_BULK_LIMIT",
+    "CHANGE_MARKER",
     "NamedGraph",
     "QueryDataset",
     "SerialisedGraph",
     "Store",
+    "StoreChange",
     "Term",
+    "mark_changed",
+    "read_change",
     "replace_update",
     "serialise",
     "to_oxigraph",
@@ -149,12 +155,14 @@ class Store:
             try:
                 if not old and all(g.lines for g in serialised):
                     self._add_new_graphs(serialised)
-                    return
-                text = replace_update(serialised, old)
-                if text:
+                else:
+                    text = replace_update(serialised, old)
+                    if not text:
+                        return  # nothing changed: no change to tell
                     self._store.update(text)
             except OSError as exc:
                 raise _store_error(self.path, exc, "cannot be written") from exc
+            self._mark_changed()
 
     def _add_new_graphs(self, graphs: Sequence[SerialisedGraph]) -> None:
         """Write graphs the store does not hold yet, all or nothing.
@@ -225,6 +233,7 @@ class Store:
         """Apply the SPARQL Update ``text`` in one transaction (:class:`SyntaxError` if invalid)."""
         with self._write_lock:
             self._store.update(text, base_iri=base_iri)
+            self._mark_changed()
 
     def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes:
         """The triples of the named graph ``iri`` (None: the default graph) in ``fmt``."""
@@ -249,6 +258,12 @@ class Store:
             text = f"CLEAR SILENT {target} ;\n{text}"
         with self._write_lock:
             self._store.update(text)
+            self._mark_changed()
+
+    def _mark_changed(self) -> None:
+        """Tell readers of the folder (a running ``serve``) that a write was committed."""
+        if not self.in_memory and not self.read_only:
+            mark_changed(self.path)
 
     def has_graph(self, iri: str | None) -> bool:
         """Whether the named graph ``iri`` exists (the default graph always does)."""
@@ -310,6 +325,51 @@ class Store:
         if self._inner is None:
             raise StoreError(f"{self.path}: the store is closed; open it again")
         return self._inner
+
+
+# -- the change marker -------------------------------------------------------------------------
+
+#: The file in a store's folder rewritten after every committed write (RocksDB ignores it).
+CHANGE_MARKER = "S3GRAPH-CHANGED"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreChange:
+    """The last write committed to a store: when, and a token that differs for every write."""
+
+    token: str
+    at: datetime
+
+
+def mark_changed(path: Path) -> StoreChange:
+    """Record a committed write in the folder ``path``: a new :data:`CHANGE_MARKER`.
+
+    Why a file of ours: pyoxigraph tells nothing about writes, and the folder's RocksDB files
+    also change when nothing was written (a writable open starts a new log), so a server
+    following them would reload for nothing. The marker is written after the commit, whole
+    (renamed into place), and read in microseconds: a server polls it (:func:`read_change`).
+    A writer killed between its commit and the marker leaves the change untold until the next.
+    """
+    now = time.time_ns()
+    change = StoreChange(f"{now}-{os.getpid()}", datetime.fromtimestamp(now / 1e9, UTC))
+    path = Path(path)
+    temporary = path / f".{CHANGE_MARKER}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        temporary.write_text(f"{change.token}\n", encoding="ascii")
+        os.replace(temporary, path / CHANGE_MARKER)
+    except OSError as exc:  # the data is written; only a running server will not know at once
+        logger.warning("%s: the change marker could not be written (%s)", path, exc)
+    return change
+
+
+def read_change(path: Path) -> StoreChange | None:
+    """The last write :func:`mark_changed` recorded in ``path`` (None: none recorded)."""
+    try:
+        token = (Path(path) / CHANGE_MARKER).read_text(encoding="ascii").strip()
+        nanoseconds = int(token.partition("-")[0])
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return StoreChange(token, datetime.fromtimestamp(nanoseconds / 1e9, UTC))
 
 
 # -- opening -----------------------------------------------------------------------------------

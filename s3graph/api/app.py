@@ -26,8 +26,9 @@ from s3graph.api import dumps, openapi, sparql, update
 from s3graph.api.arrival import Arrival
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
 from s3graph.api.execute import handle_job, warm_up
+from s3graph.api.live import AS_OF_HEADER, DataAsOf
 from s3graph.api.settings import ApiSettings
-from s3graph.querypool import PoolLimits, QueryPool
+from s3graph.querypool import QueryPool
 from s3graph.querypool.isolation import leave_network
 from s3graph.store import Store
 
@@ -37,13 +38,14 @@ __all__ = ["create_app"]
 WRITE_PATHS = ("/update", "/store")
 
 
-def create_app(settings: ApiSettings, store: Store) -> FastAPI:
+def create_app(settings: ApiSettings, store: Store, pool: QueryPool | None = None) -> FastAPI:
     """The s3graph web app over ``store``; it does not close the store.
 
-    The query workers are forked here (see :func:`query_pool`): call it before the process starts
-    threads of its own (uvicorn's), as ``s3graph serve`` does.
+    The query workers are forked here (see :func:`query_pool`) unless ``pool`` is given: call it
+    before the process starts threads of its own (uvicorn's). ``s3graph serve`` gives the pool
+    of :mod:`s3graph.api.live`, which follows the store.
     """
-    pool = query_pool(settings, store)
+    pool = pool or query_pool(settings, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +72,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.add_middleware(ReadCORS)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     app.add_middleware(Arrival)
+    app.add_middleware(DataAsOf)
     return app
 
 
@@ -84,12 +87,7 @@ def query_pool(settings: ApiSettings, store: Store) -> QueryPool:
     An in-memory store is inherited by the workers (copy-on-write); an on-disk one is opened
     read-only in each worker, beside this process's own handle.
     """
-    limits = PoolLimits(
-        timeout=settings.query_timeout,
-        query_memory=settings.query_memory,
-        workers=settings.workers,
-        long_queries=settings.long_queries,
-    )
+    limits = settings.pool_limits()
     if store.in_memory:
         return QueryPool(lambda: store, handle_job, limits, inherit=True, warm=warm_up)
     opener = functools.partial(Store.open, store.path, read_only=True)
@@ -133,6 +131,7 @@ class ReadCORS:
                 "X-S3graph-Waited",
                 "X-S3graph-Ran",
                 "X-S3graph-Note",
+                AS_OF_HEADER,
             ],
         )
 

@@ -81,8 +81,13 @@ def readable_json(outcome: QueryOutcome) -> bytes:
 
 
 def pooled_reader(request: Request) -> PooledReader:
-    """A reader for the queries of ``request``, under the app's pool, deadline and row cap."""
+    """A reader for the queries of ``request``, under the app's pool, deadline and row cap.
+
+    All the readers of one request use the pool the first one found (``request.state.data_pool``),
+    even when the server switched to newer data meanwhile (:mod:`s3graph.api.live`): a page's
+    queries read one state of the data, and its footer says as of when.
+    """
     state = request.app.state
-    return PooledReader(
-        state.pool, arrived=arrival(request.scope), max_rows=state.settings.max_rows
-    )
+    pool = getattr(request.state, "data_pool", None) or state.pool
+    request.state.data_pool = pool
+    return PooledReader(pool, arrived=arrival(request.scope), max_rows=state.settings.max_rows)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3graph.namespaces import DEFAULT_BASE
-from s3graph.querypool.limits import default_query_memory, default_workers
+from s3graph.querypool.limits import PoolLimits, default_query_memory, default_workers
 
 MIB = 1024 * 1024
 
@@ -38,3 +38,12 @@ class ApiSettings:
     #: Digest of the reference data in force (:class:`s3graph.reference.ReferenceStamp`): the
     #: pages say which stored judgements were made against other data (None: they say nothing).
     reference_digest: str | None = None
+
+    def pool_limits(self) -> PoolLimits:
+        """The limits of the query pool these settings ask for."""
+        return PoolLimits(
+            timeout=self.query_timeout,
+            query_memory=self.query_memory,
+            workers=self.workers,
+            long_queries=self.long_queries,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import socket
 from pathlib import Path
@@ -98,9 +99,12 @@ def serve(
     import uvicorn
 
     from s3graph.api.app import create_app
+    from s3graph.api.live import Follower
     from s3graph.api.settings import ApiSettings
+    from s3graph.cli.serving import GRACE, QuickStop, pool_over
     from s3graph.process import limit_malloc_arenas
     from s3graph.querypool.limits import default_workers
+    from s3graph.querypool.mother import Mother
     from s3graph.store import Store, require_store
 
     limits = {
@@ -130,16 +134,27 @@ def serve(
     if read_only:  # a read-only server never creates a store (one taking updates may)
         require_store(settings.store)
     # Listening before the store is read: a busy port is said at once, not after the copy.
-    # The query workers, forked later, close their inherited copy of it (querypool.zygote).
-    with listen(host, port) as listening:
-        if read_only and memory:
-            opened = Store.in_memory_copy(settings.store)
-            mode = "read-only, in memory"
+    # The query processes, forked later, close their inherited copy of it (querypool.zygote).
+    with listen(host, port) as listening, Mother() as mother:
+        # The mother is forked first, while this process has no other thread: every zygote
+        # (each holding a copy of the store, or opening it) is forked by it (querypool.mother).
+        if read_only:
+            mode = "read-only, in memory" if memory else "read-only"
         else:
-            opened = Store.open(settings.store, read_only=read_only)
-            mode = "read-only" if read_only else "updates enabled"
-        with opened as store:
-            app = create_app(api_settings, store)
+            mode = "updates enabled"
+        in_memory = read_only and memory
+        with Store.open(settings.store, read_only=read_only) as store:
+            follower = Follower(
+                None,
+                settings.store,
+                functools.partial(pool_over, settings.store, api_settings, mother, in_memory),
+                reopen=functools.partial(Store.open, settings.store, read_only=True)
+                if read_only
+                else None,
+            )
+            app = create_app(api_settings, store, pool=follower.first_pool())
+            follower.state = app.state
+            follower.start()
             site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
             click.echo(
                 f"s3graph: serving {settings.store} ({mode}): open {site}/ "
@@ -149,8 +164,12 @@ def serve(
                 app,
                 log_level="warning",
                 access_log=False,  # info lines, not shown at "warning": not even formed
+                timeout_graceful_shutdown=GRACE,
             )
-            uvicorn.Server(config).run(sockets=[listening])
+            try:
+                QuickStop(config, follower.stop).run(sockets=[listening])
+            finally:
+                follower.stop()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -32,6 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from s3graph.querypool import channel
@@ -68,6 +69,23 @@ NETWORK_WORKERS = 2
 #: ones, and the server's own threads are never starved by queries.
 SLOW_NICE = 10
 LONG_NICE = 19
+
+
+#: What makes the pool's zygote: ``(prepare, handle, query_memory, warm, inherit) -> Zygote``.
+#: By default it is forked from this process (:func:`_fork_here`); a
+#: :class:`~s3graph.querypool.mother.Mother` forks it from a process with no threads instead.
+ZygoteFactory = Callable[[Prepare, Handle, int, "Callable[[], object] | None", bool], Zygote]
+
+
+def _fork_here(
+    prepare: Prepare,
+    handle: Handle,
+    query_memory: int,
+    warm: Callable[[], object] | None,
+    inherit: bool,
+) -> Zygote:
+    """A zygote forked from this process (single-threaded now, or it must be with ``inherit``)."""
+    return Zygote(prepare, handle, query_memory, warm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +173,14 @@ class QueryPool:
         *,
         inherit: bool = False,
         warm: Callable[[], object] | None = None,
+        zygote: ZygoteFactory | None = None,
+        as_of: datetime | None = None,
     ) -> None:
         self.limits = limits
         self._prepare, self._handle, self._inherit, self._warm = prepare, handle, inherit, warm
+        self._zygote_factory = zygote or _fork_here
+        #: When the data the workers answer from was current (None: not known); pages say it.
+        self.as_of = as_of
         self._lock = threading.Condition()
         self._spawn_lock = threading.Lock()
         self._idle: dict[bool, list[_Worker]] = {False: [], True: []}
@@ -174,7 +197,9 @@ class QueryPool:
         self._supervisor.start()
 
     def _fork_zygote(self) -> Zygote:
-        return Zygote(self._prepare, self._handle, self.limits.query_memory, self._warm)
+        return self._zygote_factory(
+            self._prepare, self._handle, self.limits.query_memory, self._warm, self._inherit
+        )
 
     # -- running -------------------------------------------------------------------------------
 
@@ -411,7 +436,7 @@ class QueryPool:
                         self._forget(worker)
 
     def close(self) -> None:
-        """Stop every worker and the zygote; running jobs end with :class:`WorkerCrashed`."""
+        """Stop every worker and the zygote; running jobs end with :class:`QueryStopped`."""
         with self._lock:
             if self._closed:
                 return

@@ -78,6 +78,12 @@ def stopped(reason: str | None, limits: PoolLimits, *, waited: float, ran: float
             waited=waited,
             ran=ran,
         )
+    if reason == "closed":
+        return QueryStopped(
+            f"the server is stopping: the query was ended {timing}; try again once it is back",
+            waited=waited,
+            ran=ran,
+        )
     if reason == "cancelled":
         return QueryStopped(f"the query was cancelled {timing}", waited=waited, ran=ran)
     return WorkerCrashed(

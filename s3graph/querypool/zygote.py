@@ -33,7 +33,7 @@ from s3graph.process import die_with_parent
 from s3graph.querypool import channel
 from s3graph.querypool.isolation import cap_address_space, leave_network, private_memory
 
-__all__ = ["Hello", "Zygote"]
+__all__ = ["Hello", "Zygote", "close_listeners", "fork_child", "reap", "serve_forks"]
 
 #: The store a worker queries, made in the worker (or inherited: the function returns it).
 Prepare = Callable[[], Any]
@@ -73,21 +73,23 @@ class Zygote:
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child; its effects are tested
-            code = 0
-            try:
-                ours.close()
-                if warm is not None:
-                    warm()
-                _zygote(theirs, parent, prepare, handle, query_memory)
-            except BaseException:
-                code = 70
-            finally:
-                os._exit(code)
+
+        def zygote() -> None:  # pragma: no cover - runs in the child; its effects are tested
+            ours.close()
+            if warm is not None:
+                warm()
+            serve_forks(theirs, parent, prepare, handle, query_memory)
+
+        self.pid = fork_child(zygote)
         theirs.close()
-        self.pid = pid
         self._control = ours
+
+    @classmethod
+    def adopt(cls, pid: int, control: socket.socket) -> Zygote:
+        """The handle on a zygote forked by someone else (:class:`~.mother.Mother`)."""
+        zygote = cls.__new__(cls)
+        zygote.pid, zygote._control = pid, control
+        return zygote
 
     def spawn(self, network: bool) -> tuple[int, socket.socket]:
         """A new worker's pid and a socket to it (:class:`OSError` if the zygote is gone).
@@ -116,22 +118,37 @@ class Zygote:
             os.waitpid(self.pid, os.WNOHANG)
 
 
+def fork_child(body: Callable[..., object], *args: Any) -> int:
+    """Fork a child that runs ``body(*args)`` and exits (0, or 70 if it raised); its pid here."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            body(*args)
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    return pid
+
+
 # -- in the zygote -----------------------------------------------------------------------------
 
 
-def _zygote(
+def serve_forks(
     control: socket.socket, parent: int, prepare: Prepare, handle: Handle, query_memory: int
 ) -> None:  # pragma: no cover - runs in the child
+    """The zygote's loop: fork a worker for each ``spawn`` on ``control``, until it closes."""
     # What the parent's other threads held stays untouched: freeze it out of the collector, so
     # no inherited object is ever finalised here (it could close a descriptor we reuse).
     gc.freeze()
     faulthandler.disable()  # an engine crash in a worker is answered, not dumped on stderr
     die_with_parent(parent)
-    _close_listeners(keep=control.fileno())
+    close_listeners(keep=control.fileno())
     children: set[int] = set()
     draining = False
     while True:
-        _reap(children)
+        reap(children)
         if draining and not children:
             return
         ready, _, _ = select.select([control], [], [], 0.5)
@@ -147,17 +164,8 @@ def _zygote(
             draining = True
             continue
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                control.close()
-                ours.close()
-                _worker(theirs, prepare, handle, query_memory, command == b"spawn-net")
-            except BaseException:
-                code = 70
-            finally:
-                os._exit(code)
+        for_worker = (theirs, prepare, handle, query_memory, command == b"spawn-net")
+        pid = fork_child(_start_worker, (control, ours), *for_worker)
         theirs.close()
         children.add(pid)
         try:
@@ -166,7 +174,15 @@ def _zygote(
             ours.close()
 
 
-def _reap(children: set[int]) -> None:  # pragma: no cover - runs in the child
+def _start_worker(
+    close: tuple[socket.socket, ...], sock: socket.socket, *args: Any
+) -> None:  # pragma: no cover - runs in the grandchild
+    for inherited in close:
+        inherited.close()
+    _worker(sock, *args)
+
+
+def reap(children: set[int]) -> None:  # pragma: no cover - runs in the child
     while children:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -178,7 +194,7 @@ def _reap(children: set[int]) -> None:  # pragma: no cover - runs in the child
         children.discard(pid)
 
 
-def _close_listeners(keep: int) -> None:  # pragma: no cover - runs in the child
+def close_listeners(keep: int) -> None:  # pragma: no cover - runs in the child
     """Close inherited listening sockets, so a port the parent closes is really closed."""
     for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
         fd = int(name)

@@ -1,0 +1,173 @@
+"""Live data: a running server follows its store, and says as of when its data is.
+
+Every committed write to a store leaves a change marker in its folder
+(:func:`s3graph.store.mark_changed`: ingest, remove, vocab load, check, ``/update`` alike).
+:class:`Follower` polls it on a thread of its own (every :data:`POLL` seconds: a read of a
+tiny file). On a change it builds a NEW query pool over the data as it is now, while the old pool
+keeps answering: its zygote is forked by the :class:`~s3graph.querypool.mother.Mother` (the
+server has threads by then; forking it would be unsafe) and makes its own in-memory copy, or
+its workers open the disk store afresh. One query through the new pool starts a worker; then
+``app.state.pool`` is swapped (one attribute: atomic), and the old pool is closed once no
+request can still be using it (every request's deadline is its arrival plus the timeout). So no
+request fails during a switch, and the data is at most a poll plus a copy behind.
+
+Memory: during a switch and for up to a timeout after it, the old and the new in-memory copies
+coexist (twice the store's size in memory, briefly).
+
+A pool carries the time of the change it serves (``QueryPool.as_of``); the pages' footer and
+the ``X-S3graph-Data-As-Of`` header of every answer say it. No ``Last-Modified``: without
+``Cache-Control`` browsers would cache pages heuristically, and show old data once new is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from s3graph.api.execute import QueryJob
+from s3graph.querypool import QueryPool
+from s3graph.store import Store, StoreChange, read_change
+
+__all__ = ["AS_OF_HEADER", "DataAsOf", "Follower", "as_of_text"]
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between two looks at the store's change marker.
+POLL = 0.5
+#: The header of every answer saying when its data was current (ISO 8601, UTC).
+AS_OF_HEADER = "X-S3graph-Data-As-Of"
+#: What a new pool answers before it is swapped in: a worker is up and the store is readable.
+_PROBE = QueryJob("ASK { ?s ?p ?o }")
+
+#: Makes a pool over the store as it is now, stamped with ``as_of``.
+BuildPool = Callable[[datetime], QueryPool]
+
+
+class Follower:
+    """Swaps ``state.pool`` (and ``state.store``, given ``reopen``) when the store changes."""
+
+    def __init__(
+        self,
+        state: Any,
+        store: Path,
+        build: BuildPool,
+        *,
+        reopen: Callable[[], Store] | None = None,
+        poll: float = POLL,
+    ) -> None:
+        self.state = state
+        self.store = Path(store)
+        self.build = build
+        self.reopen = reopen
+        self.poll = poll
+        #: The change served now (None: the store recorded none yet).
+        self.change = read_change(self.store)
+        #: Seconds each switch took, from seeing the change to the swap (for the bench).
+        self.switches: list[float] = []
+        self._retiring: list[tuple[float, QueryPool]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name="s3graph-follow", daemon=True)
+
+    def first_pool(self) -> QueryPool:
+        """The pool to start with, over the store as it is now."""
+        return self.build(_as_of(self.change))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _follow(self) -> None:
+        while not self._stop.wait(self.poll):
+            self._retire(time.monotonic())
+            change = read_change(self.store)
+            if change is None or change == self.change:
+                continue
+            try:
+                self._switch(change)
+            except Exception as exc:  # the old pool goes on; the next look tries again
+                if not self._stop.is_set():
+                    logger.warning("s3graph: could not take up the new data (%s)", exc)
+
+    def _switch(self, change: StoreChange) -> None:
+        seen = time.monotonic()
+        pool = self.build(_as_of(change))
+        try:
+            pool.run(_PROBE).result()
+            store = self.reopen() if self.reopen is not None else None
+        except BaseException:
+            pool.close()
+            raise
+        with self._lock:
+            if self._stop.is_set():
+                pool.close()
+                return
+            old, self.state.pool = self.state.pool, pool
+            if store is not None:
+                self.state.store = store  # the old one closes with its last reader
+            self.change = change
+            grace = pool.limits.timeout + 1.0  # every request that could hold it is past
+            self._retiring.append((time.monotonic() + grace, old))
+        self.switches.append(time.monotonic() - seen)
+        logger.info("s3graph: serving the data as of %s", as_of_text(pool.as_of))
+
+    def _retire(self, now: float) -> None:
+        with self._lock:
+            due = [pool for when, pool in self._retiring if when <= now]
+            self._retiring = [(when, pool) for when, pool in self._retiring if when > now]
+        for pool in due:
+            pool.close()
+
+    def stop(self) -> None:
+        """Stop following and close every pool, the current one too: their workers are killed
+        at once (a query running in them cannot be cancelled otherwise)."""
+        with self._lock:
+            self._stop.set()
+            pools = [pool for _, pool in self._retiring]
+            self._retiring = []
+            current = getattr(self.state, "pool", None)
+        for pool in [*pools, *([current] if current is not None else [])]:
+            pool.close()
+
+
+def _as_of(change: StoreChange | None) -> datetime:
+    """When the data about to be read was current: its change, else now (no change recorded)."""
+    return change.at if change is not None else datetime.now(UTC)
+
+
+def as_of_text(when: datetime | None) -> str:
+    """``2026-12-07 20:41 UTC``: as the pages say it."""
+    return "" if when is None else when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class DataAsOf:
+    """Adds :data:`AS_OF_HEADER` to every answer of an app whose pool knows its data's time."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        pool = getattr(scope["app"].state, "pool", None)  # as the request found it
+        when: datetime | None = getattr(pool, "as_of", None)
+        if when is None:
+            await self.app(scope, receive, send)
+            return
+        value = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((AS_OF_HEADER.lower().encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, stamped)

@@ -1,0 +1,70 @@
+"""How ``s3graph serve`` runs: pools that follow the store, and a server that stops at once.
+
+Imported when ``serve`` runs, not with the CLI (uvicorn is slow to import).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from s3graph.api.execute import handle_job, warm_up
+from s3graph.api.settings import ApiSettings
+from s3graph.querypool import QueryPool
+from s3graph.querypool.mother import Mother
+from s3graph.store import Store
+
+__all__ = ["GRACE", "QuickStop", "pool_over"]
+
+
+#: Seconds uvicorn waits for answers under way once asked to stop (they end sooner: the
+#: queries' workers are killed at once, and their requests answered 503).
+GRACE = 1
+
+
+def pool_over(
+    path: Path, settings: ApiSettings, mother: Mother, in_memory: bool, as_of: datetime
+) -> QueryPool:
+    """A query pool over the store at ``path`` as it is now, its zygote forked by ``mother``.
+
+    In memory, the zygote takes the copy and its workers share it copy-on-write; else each
+    worker opens the store read-only.
+    """
+    if in_memory:
+        prepare = functools.partial(Store.in_memory_copy, path)
+    else:
+        prepare = functools.partial(Store.open, path, read_only=True)
+    limits = settings.pool_limits()
+    return QueryPool(
+        prepare,
+        handle_job,
+        limits,
+        inherit=in_memory,
+        warm=warm_up,
+        zygote=mother.zygote,
+        as_of=as_of,
+    )
+
+
+class QuickStop(uvicorn.Server):
+    """uvicorn's server, which also kills the query workers at once when asked to stop.
+
+    pyoxigraph cannot cancel a query: only killing its worker frees the core, and the request
+    waiting for it then answers at once, so the server stops within its grace.
+    """
+
+    def __init__(self, config: uvicorn.Config, kill: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._kill = kill
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        # In a signal handler: the pools' locks may be held by this very thread, so the
+        # workers are killed from another one.
+        threading.Thread(target=self._kill, name="s3graph-stop", daemon=True).start()
