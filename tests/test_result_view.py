@@ -16,7 +16,9 @@ import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
 from conftest import corpus_store, live_server
 from fastapi.testclient import TestClient
@@ -123,7 +125,9 @@ def _count(page: Page) -> int:
 def _label(store: Store, iri: str) -> str:
     """A goal's short title as the store holds it (its rdfs:label)."""
     text = f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
-    return next(iter(store.query(text)))["l"].value  # type: ignore[index,call-overload]
+    found = store.query(text)
+    assert isinstance(found, ox.QuerySolutions)
+    return str(next(iter(found))["l"].value)
 
 
 def test_the_sdg_profile_shows_goal_titles_and_rating_words(
@@ -267,8 +271,8 @@ def test_over_a_socket_a_browser_gets_the_views(store: Store) -> None:
     with live_server(create_app(ApiSettings(base=BASE), store)) as site:
         for path in (
             "/api/queries/sdg-profile?partnership=mining-industry",
-            "/query?query=" + urllib.request.quote(SELECT_REPORTS),
-            "/sparql?format=html&query=" + urllib.request.quote(SELECT_REPORTS),
+            "/query?query=" + quote(SELECT_REPORTS),
+            "/sparql?format=html&query=" + quote(SELECT_REPORTS),
         ):
             request = urllib.request.Request(site + path, headers={"Accept": BROWSER})
             with urllib.request.urlopen(request, timeout=30) as answer:

@@ -15,6 +15,7 @@ from s3graph.api.resultview import (
     triples_as_rows,
     values_clause,
 )
+from s3graph.rdf.graphs import Term
 from s3graph.sparql import load_query
 
 BASE = "https://w3id.org/s3graph/"
@@ -79,7 +80,7 @@ def test_values_keep_their_text_numbers_sort_as_numbers_and_languages_are_kept()
 
 def test_the_iris_of_a_page_are_each_named_once_in_the_labels_query() -> None:
     a, b = ox.NamedNode(BASE + "a"), ox.NamedNode(BASE + "b")
-    rows = [[a, ox.Literal("x")], [b, a], [None, b]]
+    rows: list[list[Term | None]] = [[a, ox.Literal("x")], [b, a], [None, b]]
     assert iris_of(rows) == [BASE + "a", BASE + "b"]
     clause = values_clause(iris_of(rows))
     assert clause == f"VALUES ?resource {{ <{BASE}a> <{BASE}b> }}"
@@ -94,7 +95,8 @@ def test_the_iris_of_a_page_are_each_named_once_in_the_labels_query() -> None:
 
 
 def test_a_result_view_counts_its_rows_and_says_its_cut() -> None:
-    rows = [[ox.NamedNode(GOAL), ox.Literal("3", datatype=XSD_INTEGER)]] * 4
+    row: list[Term | None] = [ox.NamedNode(GOAL), ox.Literal("3", datatype=XSD_INTEGER)]
+    rows = [row] * 4
     view = result_view(["goal", "reports"], rows, {}, SITE, truncated=True, max_rows=4)
     assert view.count == 4 and view.truncated and view.max_rows == 4
     assert view.columns == ("goal", "reports")
