@@ -5,7 +5,9 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import signal
 import socket
+import sys
 from pathlib import Path
 
 import click
@@ -133,43 +135,50 @@ def serve(
     read_only = api_settings.update_token is None
     if read_only:  # a read-only server never creates a store (one taking updates may)
         require_store(settings.store)
-    # Listening before the store is read: a busy port is said at once, not after the copy.
-    # The query processes, forked later, close their inherited copy of it (querypool.zygote).
-    with listen(host, port) as listening, Mother() as mother:
-        # The mother is forked first, while this process has no other thread: every zygote
-        # (each holding a copy of the store, or opening it) is forked by it (querypool.mother).
-        if read_only:
-            mode = "read-only, in memory" if memory else "read-only"
-        else:
-            mode = "updates enabled"
-        in_memory = read_only and memory
-        with Store.open(settings.store, read_only=read_only) as store:
-            follower = Follower(
-                None,
-                settings.store,
-                functools.partial(pool_over, settings.store, api_settings, mother, in_memory),
-                reopen=functools.partial(Store.open, settings.store, read_only=True)
-                if read_only
-                else None,
-            )
-            app = create_app(api_settings, store, pool=follower.first_pool())
-            follower.state = app.state
-            follower.start()
-            site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
-            click.echo(
-                f"s3graph: serving {settings.store} ({mode}): open {site}/ "
-                f"(SPARQL at {site}/sparql)"
-            )
-            config = uvicorn.Config(
-                app,
-                log_level="warning",
-                access_log=False,  # info lines, not shown at "warning": not even formed
-                timeout_graceful_shutdown=GRACE,
-            )
-            try:
-                QuickStop(config, follower.stop).run(sockets=[listening])
-            finally:
-                follower.stop()
+    try:
+        # Listening before the store is read: a busy port is said at once, not after the copy.
+        # The query processes, forked later, close their inherited copy of it (querypool.zygote).
+        with listen(host, port) as listening, Mother() as mother:
+            # The mother is forked first, while this process has no other thread: every zygote
+            # (each holding a copy of the store, or opening it) is forked by it (querypool.mother).
+            if read_only:
+                mode = "read-only, in memory" if memory else "read-only"
+            else:
+                mode = "updates enabled"
+            in_memory = read_only and memory
+            with Store.open(settings.store, read_only=read_only) as store:
+                follower = Follower(
+                    None,
+                    settings.store,
+                    functools.partial(pool_over, settings.store, api_settings, mother, in_memory),
+                    reopen=functools.partial(Store.open, settings.store, read_only=True)
+                    if read_only
+                    else None,
+                )
+                app = create_app(api_settings, store, pool=follower.first_pool())
+                follower.state = app.state
+                follower.start()
+                site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
+                click.echo(
+                    f"s3graph: serving {settings.store} ({mode}): open {site}/ "
+                    f"(SPARQL at {site}/sparql)"
+                )
+                config = uvicorn.Config(
+                    app,
+                    log_level="warning",
+                    access_log=False,  # info lines, not shown at "warning": not even formed
+                    timeout_graceful_shutdown=GRACE,
+                )
+                try:
+                    QuickStop(config, follower.stop).run(sockets=[listening])
+                finally:
+                    follower.stop()
+    except KeyboardInterrupt:  # Ctrl-C, once the server, its pools and the mother are closed
+        # End now: the interpreter's own teardown of its modules took up to a second on a busy
+        # machine, and Ctrl-C must end the server within 2 s. Nothing is left to flush but this.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + signal.SIGINT)
 
 
 def listen(host: str, port: int) -> socket.socket:
