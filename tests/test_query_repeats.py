@@ -227,6 +227,7 @@ EXPECT: dict[str, Expect] = {
     "page-judgements": Expect(per_report=("report",)),
     "page-labels": Expect(per_report=("resource",)),
     "page-platforms": Expect(varies=("reports",)),
+    "page-region-judgements": Expect(per_report=("report",)),
     "page-region-nuts": Expect(),
     "page-region-partnerships": Expect(per_report=("report",)),
     "page-report-answers": Expect(),

@@ -215,8 +215,17 @@ def events(found: list[Row]) -> dict[str, list[Row]]:
 
 
 def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
+    """A region's partnerships, each with what its report stated (name, code, line) and the
+    judgements on that statement (``page-region-judgements``), and its NUTS hierarchy."""
     params = {"region": iri}
-    partnerships = rows(store, "page-region-partnerships", params, base=base)
+    flags: dict[str, list[Row]] = {}
+    for judged in rows(store, "page-region-judgements", params, base=base):
+        if judged["rule"]:
+            flags.setdefault(judged["membership"], []).append(judged)
+    partnerships = [
+        {**r, "judgements": flags.get(r["membership"], [])}
+        for r in rows(store, "page-region-partnerships", params, base=base)
+    ]
     return {
         "partnerships": partnerships,
         "nuts": rows(store, "page-region-nuts", params, base=base),
@@ -446,8 +455,8 @@ INDEXES = {
     "region": Index(
         "page-index-regions",
         {
-            "name": (("name", "code", "region"), False),
-            "code": (("code", "name", "region"), False),
+            "name": (("title", "code", "region"), False),
+            "code": (("code", "title", "region"), False),
             "partnerships": (("partnerships", "name"), True),
             "reports": (("reports", "name"), True),
         },
