@@ -137,7 +137,7 @@ def test_the_shared_regions_are_the_rows_of_most_shared_regions(store: Store, pa
     ]
     shown = [
         (region[1][0], region[0], code[0], count[0])
-        for _, (region, code, count) in _parsed(page).of("shared-region")
+        for _, (region, code, count, _which) in _parsed(page).of("shared-region")
     ]
     assert shown == expected  # the same rows, in the same order
     codes = {code for _, _, code, _ in shown}
@@ -149,7 +149,7 @@ def test_every_shared_region_is_named_and_links_to_its_page(
     store: Store, page: str, client: TestClient
 ) -> None:
     shown = _parsed(page).of("shared-region")
-    for _, (region, code, _) in shown:
+    for _, (region, code, _, _) in shown:
         (href,) = region[1]
         assert href == f"/region/{code[0]}"
         found = store.query(LABELS.replace("REGION", f"{BASE}region/{code[0]}"))
@@ -158,9 +158,16 @@ def test_every_shared_region_is_named_and_links_to_its_page(
             assert region[0] in labels, (region, code)
         else:
             assert region[0] == f"{code[0]} no name known"
-    assert any(region[0] != code[0] for _, (region, code, _) in shown)
+    assert any(region[0] != code[0] for _, (region, code, _, _) in shown)
     first = _parsed(page).of("shared-region")[0][1][0][1][0]
     assert client.get(first, headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_each_shared_region_names_the_partnerships_it_counts(store: Store, page: str) -> None:
+    reported = {_href(r["partnership"]) for r in _rows(store, "partnerships")}
+    for _, (region, _code, count, which) in _parsed(page).of("shared-region"):
+        assert len(which[1]) == int(count[0]), region  # as many as most-shared-regions counts
+        assert len(set(which[1])) == len(which[1]) and set(which[1]) <= reported
 
 
 # -- collaborations: every pair drawn, every mention with its evidence -------------------------

@@ -176,6 +176,7 @@ class Edge:
 
 
 _NETWORK_WIDTH = 1000
+Point = tuple[float, float]
 _WRAP = 22  # characters of a node's label on one line
 _MENTION = "#1565c0"
 _UNREPORTED = "#57606a"
@@ -213,7 +214,21 @@ def network(
         if _drawn(edge, where)
     )
     body.extend(_node(node, where[node.iri], centre) for node in nodes)
-    return _svg(_NETWORK_WIDTH, centre[1] + radius + 70, "network", title, body)
+    # The picture is as wide as its labels reach, so it is drawn as large as the page allows.
+    spans = [_label_span(node, where[node.iri], centre) for node in nodes]
+    left = min((a for a, _ in spans), default=0.0) - 10
+    right = max((b for _, b in spans), default=_NETWORK_WIDTH) + 10
+    moved = [f'<g transform="translate({-left:.1f},0)">', *body, "</g>"]
+    return _svg(right - left, centre[1] + radius + 70, "network", title, moved)
+
+
+def _label_span(node: Node, at: Point, centre: Point) -> tuple[float, float]:
+    """How far left and right a node and its label reach (a character is about 0.56 em)."""
+    x = at[0]
+    width = max(len(line) for line in wrap(node.label, _WRAP)) * 15 * 0.56
+    if abs(x - centre[0]) < 1:
+        return x - max(width / 2, 10), x + max(width / 2, 10)
+    return (x - 10, x + 14 + width) if x > centre[0] else (x - 14 - width, x + 10)
 
 
 def _drawn(edge: Edge, where: Mapping[str, tuple[float, float]]) -> bool:

@@ -370,7 +370,9 @@ def cross(store: Queryable, *, base: str) -> dict[str, Any]:
         {**r, "where": section_words(r["section"])}
         for r in rows(store, "collaborations", {}, base=base)
     ]
-    regions = rows(store, "most-shared-regions", {}, base=base)
+    regions = with_partnerships(
+        store, rows(store, "most-shared-regions", {}, base=base), partnerships, base=base
+    )
     known = {r["code"]: r for r in rows(store, "page-index-regions", {}, base=base) if r["code"]}
     known.update({r["code"]: r for r in regions if r["code"]})
     shared = [
@@ -387,6 +389,23 @@ def cross(store: Queryable, *, base: str) -> dict[str, Any]:
         "sdg": rows(store, "sdg-profile", {}, base=base),
         **synthetic(store, base=base),
     }
+
+
+def with_partnerships(
+    store: Queryable, regions: list[Row], partnerships: Iterable[Row], *, base: str
+) -> list[Row]:
+    """``regions`` each with its ``members``: the partnerships it leads or takes part in (by
+    ``regions-of-partnership``, the same memberships ``most-shared-regions`` counts), each with
+    its ``label`` and whether the region ``leads`` it in a report."""
+    found: dict[str, dict[str, Row]] = {}
+    for p in partnerships:
+        params = {"partnership": p["partnership"]}
+        for r in rows(store, "regions-of-partnership", params, base=base):
+            member = found.setdefault(r["region"], {}).setdefault(
+                p["partnership"], {"partnership": p["partnership"], "label": p["label"]}
+            )
+            member["leads"] = member.get("leads", False) or r["role"] == S3G + "leading"
+    return [{**r, "members": list(found.get(r["region"], {}).values())} for r in regions]
 
 
 def section_words(key: str) -> str:
