@@ -113,14 +113,15 @@ def heatmap(
             continue
         key = (str(row["partnership"]), goal_number(str(row["goal"])))
         score.setdefault(key, []).extend([_WEIGHT.get(name, 0)] * int(str(row["reports"])))
-    left, top, cell = 300, 30, 28
+    longest = max((len(label) for _, label in partnerships), default=0)
+    left, top, cell = max(300, round(longest * 14 * 0.56) + 12), 30, 28
     body = [
         _text(left + (g - 1) * cell + cell / 2, top - 10, str(g), text_anchor="middle")
         for g in GOALS
     ]
     for i, (iri, label) in enumerate(partnerships):
         y = top + i * cell
-        body.append(_text(left - 6, y + cell / 2 + 4, label, text_anchor="end"))
+        body.append(_text(left - 6, y + cell / 2 + 5, label, text_anchor="end", font_size="14"))
         for g in GOALS:
             x = left + (g - 1) * cell
             weights = score.get((iri, g))
