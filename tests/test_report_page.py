@@ -149,8 +149,14 @@ def mining(client: TestClient) -> tuple[str, Page]:
 
 
 def _pages(store: Store) -> list[str]:
-    """Every report, partnership and region page of the store."""
-    paths = [_local(r["report"]) for r in _rows(store, "page-index-reports", {})]
+    """Every report, partnership and region page of the store, and each answer's own page."""
+    reports = [r["report"] for r in _rows(store, "page-index-reports", {})]
+    paths = [_local(r) for r in reports]
+    paths += [
+        _local(report) + "/answer/" + a["question"].rsplit("#question-", 1)[-1]
+        for report in reports
+        for a in _rows(store, "page-report-answers", {"report": report})
+    ]
     paths += [_local(r["partnership"]) for r in _rows(store, "page-index-partnerships", {})]
     paths += [_local(r["other"]) for r in _rows(store, "collaborations", {})]  # reporting or not
     paths += [_local(r["region"]) for r in _rows(store, "page-index-regions", {})]
@@ -201,6 +207,7 @@ def test_no_page_holds_form_markup_or_empty_rows(client: TestClient, store: Stor
     pages = _pages(store)
     kinds = {p.split("/")[1] for p in pages}
     assert kinds == {"report", "partnership", "region"} and len(pages) > 20
+    assert any(p.endswith("/answer/sdg") for p in pages)
     for path in pages:
         text = _get(client, path)
         main = text[text.index("<main>") : text.index("</main>")]  # the search box is ours
@@ -211,7 +218,21 @@ def test_no_page_holds_form_markup_or_empty_rows(client: TestClient, store: Stor
         for attrs, rows in parsed.tables:
             for row in rows:
                 assert any(cell.strip() for cell in row), f"{path}: an empty row in {attrs}"
-        assert "\t" not in htmllib.unescape(re.sub(r"<[^>]*>", "", main)), f"{path}: a tab"
+        if "/answer/" not in path:  # an answer's own page shows its text as stored
+            assert "\t" not in htmllib.unescape(re.sub(r"<[^>]*>", "", main)), f"{path}: a tab"
+
+
+def test_no_answer_text_stored_carries_form_markup(store: Store) -> None:
+    """The SDG matrix's answer is stored as the ratings in words, not the form's radio buttons."""
+    found = store.query(
+        "SELECT ?answer ?text WHERE { ?answer a <https://w3id.org/s3graph/def#Answer> ; "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?text "
+        'FILTER (CONTAINS(?text, "<input")) }'
+    )
+    assert [row["answer"].value for row in found] == []  # type: ignore[union-attr]
+    text = _rows(store, "page-describe", {"resource": MINING_REPORT + "/answer/sdg"})
+    values = [r["value"] for r in text if r["property"].endswith("#value")]
+    assert values and values[0].startswith("Goal 1. End poverty in all its forms everywhere: ")
 
 
 def test_working_areas_are_the_rows_of_their_query(

@@ -6,13 +6,15 @@ parser's warnings, each a node under the report's IRI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import Literal
 
 from s3graph.errors import ReportError
 from s3graph.mapping.dates import read_event_date
 from s3graph.mapping.iris import question_term, rating_term
 from s3graph.mapping.triples import Sink, Subjects, add_text
-from s3graph.model import SDG_RATINGS, Event
+from s3graph.model import SDG_RATINGS, Event, SdgAnswer
 from s3graph.namespaces import RDF, RDFS, S3G, SCHEMA, SDG, XSD
 from s3graph.parse.form import MANDATORY_LABELS
 
@@ -92,9 +94,20 @@ def add_answers(graph: Sink, s: Subjects) -> None:
         graph.add((iri, S3G.question, question_term(key)))
         if answer is None:
             continue
-        if answer.text is not None:
-            graph.add((iri, RDF.value, Literal(answer.text)))
+        text = sdg_text(s.report.sdg) if key == "sdg" and s.report.sdg else answer.text
+        if text is not None:
+            graph.add((iri, RDF.value, Literal(text)))
         graph.add((iri, S3G.sourceLine, Literal(answer.answer_line or answer.line)))
+
+
+def sdg_text(rows: Sequence[SdgAnswer]) -> str:
+    """The SDG matrix as the text of its answer: a line per goal with the ratings ticked, in
+    words. The form's own text of it is a grid of radio buttons (``<input type="radio"/>``),
+    markup no reader should be shown; each goal's rating is also a node (:func:`add_sdg`)."""
+    return "\n".join(
+        f"Goal {row.goal}. {row.title}: {'; '.join(row.checked) or 'no rating ticked'}"
+        for row in rows
+    )
 
 
 def add_warnings(graph: Sink, s: Subjects) -> None:
