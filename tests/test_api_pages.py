@@ -129,7 +129,7 @@ def test_cross_view_draws_the_network_and_the_heatmap(client: TestClient, store:
 def test_query_page_has_a_form_that_works_offline_and_the_examples(client: TestClient) -> None:
     html = _html(client, "/query?query=ASK%20%7B%7D")
     # issue 13: the form runs the query on this page, which shows the result below it
-    assert '<form id="sparql-form" action="/query" method="get">' in html
+    assert '<form id="sparql-form" action="/query#answer" method="get">' in html
     assert ">ASK {}</textarea>" in html
     for query in list_queries():
         assert f'href="/api/queries/{query.name}"' in html

@@ -119,5 +119,5 @@ def test_the_served_query_page_is_pinned_and_keeps_its_plain_form(tmp_path: Path
     for url, attrs in external:
         assert not _problems(url, attrs), f"{url}: {_problems(url, attrs)}"
     # Without the CDN (offline, or a file that fails its hash) the plain form is what remains.
-    assert '<form id="sparql-form" action="/query" method="get">' in html  # issue 13: in-page
+    assert '<form id="sparql-form" action="/query#answer" method="get">' in html  # issue 13
     app.state.store.close()

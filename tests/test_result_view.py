@@ -12,11 +12,13 @@ import csv
 import io
 import json
 import re
+import shutil
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlparse
 
 import pyoxigraph as ox
 import pytest
@@ -176,7 +178,8 @@ def test_the_csv_and_json_links_give_the_same_rows(client: TestClient) -> None:
 
 def test_the_view_says_its_own_url_which_gives_the_same_view(client: TestClient) -> None:
     page = _page(client, "/api/queries/regions-of-partnership", partnership="mining-industry")
-    share = next(a["href"] for a, text in page.links if text == a["href"])
+    share = next(a["href"] for a, text in page.links if text == "Link to this view")
+    assert [i for i in page.inputs if i.get("value") == share]  # to copy
     again = _page(client, share.removeprefix("http://testserver"))
     assert again.rows == page.rows and page.rows
 
@@ -284,3 +287,40 @@ def test_over_a_socket_a_browser_gets_the_views(store: Store) -> None:
         request = urllib.request.Request(site + "/api/queries/stats")
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert json.loads(answer.read())["results"]["bindings"]
+
+
+def test_in_chromium_the_columns_sort_and_nothing_is_asked_of_other_hosts(store: Store) -> None:
+    """The sorting script of ours, in a real browser with every other host blocked."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    elsewhere: list[str] = []
+
+    def only_here(route: Any) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    app = create_app(ApiSettings(base=BASE), store)
+    with live_server(app) as site, sync_api.sync_playwright() as p:
+        flags = ["--no-sandbox", "--disable-gpu"]
+        browser = p.chromium.launch(executable_path=chromium, args=flags)
+        try:
+            tab = browser.new_page()
+            tab.route("**/*", only_here)
+            tab.goto(site + "/api/queries/sdg-profile?partnership=mining-industry")
+            goals = tab.locator("table.results tbody tr td:nth-child(2)")
+            numbers = [int(re.findall(r"\d+", t)[0]) for t in goals.all_inner_texts()]
+            assert numbers == sorted(numbers) and len(numbers) > 9  # the query's order
+            heading = tab.get_by_role("button", name="goal")
+            heading.click()  # ascending: as it was
+            heading.click()  # descending, by number: goal 17 before goal 9
+            after = [int(re.findall(r"\d+", t)[0]) for t in goals.all_inner_texts()]
+            assert after == sorted(numbers, reverse=True)
+            assert tab.locator("th[aria-sort=descending]").count() == 1
+        finally:
+            browser.close()
+    assert not elsewhere, elsewhere

@@ -9,6 +9,7 @@ from s3graph.api.resultpage import fields_of, format_links
 from s3graph.api.resultview import (
     best_labels,
     cell,
+    error_place,
     goal_number,
     iris_of,
     result_view,
@@ -121,3 +122,14 @@ def test_the_format_links_keep_the_parameters() -> None:
     csv, json = format_links("/api/queries/x", {"partnership": "a b"}, "x")
     assert csv.href == "/api/queries/x?partnership=a+b&format=csv" and csv.download == "x.csv"
     assert json.href.endswith("&format=json") and json.media_type.endswith("+json")
+
+
+def test_the_place_a_parser_names_is_the_line_of_the_query_it_points_at() -> None:
+    query = "SELECT ?x\nWHERE { ?x ?y }"
+    place = error_place("error at 2:15: expected one of LATERAL, SERVICE", query)
+    assert place is not None and (place.line, place.column) == (2, 15)
+    assert (place.before, place.after) == ("WHERE { ?x ?y ", "}")
+    assert error_place("error at 9:1: expected", query) is None  # no such line
+    assert error_place("the store refused it", query) is None
+    end = error_place("error at 1:99: unexpected end", "ASK {")
+    assert end is not None and end.column == 6 and end.after == ""  # just past the end

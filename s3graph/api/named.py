@@ -164,7 +164,7 @@ def html_answer(request: Request, query: NamedQuery, params: dict[str, str]) -> 
         result = run_query(reader, query, given, base=base)
         notes = unmatched_notes(reader, query, given, base=base) if not result.rows else []
     except QueryError as exc:
-        failure = {"error": "bad parameters", "detail": str(exc)}
+        failure = resultpage.failure("bad parameters", str(exc))
         return resultpage.page(render, request, status=400, error=failure, **context)
     view = resultpage.view_of(
         request, Site(base), result.columns, result.rows, truncated=reader.truncated

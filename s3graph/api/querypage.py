@@ -66,7 +66,7 @@ async def _as_text(
             raise ApiError(400, "unknown format", f"format={chosen!r}: choose one of {known}")
         outcome, headers = await sparql.run(request, text, media, sparql.OFFERS)
     except ApiError as exc:
-        failure = {"error": exc.error, "detail": exc.detail or ""}
+        failure = resultpage.failure(exc.error, exc.detail or "", text)
         return render(request, "query.html", status=exc.status, error=failure, **context)
     body = outcome.body.decode("utf-8", "replace")
     suffix = FORMATS[outcome.media_type].suffix if outcome.media_type in FORMATS else ".txt"

@@ -23,6 +23,7 @@ from s3graph.api.resultview import (
     Namer,
     ResultView,
     best_labels,
+    error_place,
     iris_of,
     result_view,
     values_clause,
@@ -30,7 +31,7 @@ from s3graph.api.resultview import (
 from s3graph.rdf.graphs import Term
 from s3graph.sparql import NamedQuery, Parameter, load_query
 
-__all__ = ["Field", "Link", "fields_of", "labels_for", "page", "view_of"]
+__all__ = ["Field", "Link", "failure", "fields_of", "format_links", "labels_for", "page", "view_of"]
 
 #: The ``render`` of :mod:`s3graph.api.pages` (passed in: the pages module imports this one).
 Render = Callable[..., Response]
@@ -131,6 +132,13 @@ def view_of(
     labels = labels_for(label_reader(request), rows)
     max_rows = request.app.state.settings.max_rows
     return result_view(columns, rows, labels, site, truncated=truncated, max_rows=max_rows)
+
+
+def failure(error: str, detail: str, query: str | None = None) -> dict[str, Any]:
+    """What the error box of a page shows: the kind, the message and, for a query the parser
+    stopped in, the line it stopped at."""
+    place = error_place(detail, query) if query else None
+    return {"error": error, "detail": detail, "place": place}
 
 
 def page(

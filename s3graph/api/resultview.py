@@ -24,10 +24,12 @@ from s3graph.rdf.namespaces import RDFS, SKOS, XSD
 
 __all__ = [
     "Cell",
+    "ErrorPlace",
     "Namer",
     "ResultView",
     "best_labels",
     "cell",
+    "error_place",
     "goal_number",
     "iris_of",
     "result_view",
@@ -163,6 +165,40 @@ def _iri_cell(iri: str, labels: Mapping[str, str], site: Namer) -> Cell:
 
 def _goal_text(number: int, label: str | None) -> str:
     return f"Goal {number}: {label}" if label else f"Goal {number}"
+
+
+#: Where the SPARQL parser says a query went wrong: ``error at 3:14: expected ...``.
+_ERROR_AT = re.compile(r"\berror at (?P<line>[0-9]+):(?P<column>[0-9]+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPlace:
+    """The line of a query where the parser stopped, and the column (1-based) it points at."""
+
+    line: int
+    column: int
+    text: str
+
+    @property
+    def before(self) -> str:
+        return self.text[: self.column - 1]
+
+    @property
+    def after(self) -> str:
+        return self.text[self.column - 1 :]
+
+
+def error_place(message: str, query: str) -> ErrorPlace | None:
+    """The place a parser's ``message`` names in ``query``, to show the reader that line."""
+    found = _ERROR_AT.search(message)
+    if not found:
+        return None
+    lines = query.splitlines()
+    line, column = int(found["line"]), int(found["column"])
+    if not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1]
+    return ErrorPlace(line, min(max(column, 1), len(text) + 1), text)
 
 
 def result_view(

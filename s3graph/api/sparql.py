@@ -177,7 +177,7 @@ async def html_answer(
     try:
         outcome, headers = await run(request, text, VIEW_ACCEPT, VIEW_OFFERS, dataset)
     except ApiError as exc:
-        failure = {"error": exc.error, "detail": exc.detail or ""}
+        failure = resultpage.failure(exc.error, exc.detail or "", text)
         return resultpage.page(render, request, status=exc.status, error=failure, **context)
     loop = asyncio.get_running_loop()
     shown = functools.partial(_shown, request, outcome)
