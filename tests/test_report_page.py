@@ -371,5 +371,7 @@ def test_a_partnership_without_reports_says_why_its_sections_are_empty(
 def test_home_of_an_empty_store_says_why(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store") as empty:
         text = _get(TestClient(create_app(ApiSettings(base=BASE), empty)), "/")
-    assert "No report has been ingested yet" in text
-    assert "<tbody>" not in text
+    main = text[text.index("<main>") : text.index("</main>")]
+    assert "No report has been ingested yet, so no partnership is listed" in main
+    assert "No report is ingested yet, so there is nothing to count" in main
+    assert "<tbody>" not in main and "<li>" not in main
