@@ -270,3 +270,52 @@ def test_a_reports_members_carry_their_nuts_name_beside_what_it_stated(
         assert row["label"] == nuts_names[code], row
     stated = {(r["name"], r["label"]) for r in regions}
     assert ("Kainuu", "Pohjois-Karjala") in stated and ("Cenrto Portugal", "Centro (PT)") in stated
+
+
+# -- reports ingested before NUTS is loaded, and a name that resolves to nothing ---------------
+
+
+@pytest.fixture(scope="module")
+def relinked(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Two reports ingested first (NUTS from the packaged snapshot), then the reference loaded,
+    which judges them again; in the textile report Catalonia is replaced by "Limburg", a name
+    of a Belgian and a Dutch region both."""
+    root = tmp_path_factory.mktemp("relinked")
+    corpus = shared_dir / "corpus"
+    (root / "texts").mkdir()
+    textiles = (corpus / "smart-regional-investment-in-textile-innovation-2020-h1.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "Catalonia (ES) and Norte (PT)" in textiles
+    (root / "texts" / "textiles.txt").write_text(
+        textiles.replace("Catalonia (ES) and Norte (PT)", "Limburg and Norte (PT)"), "utf-8"
+    )
+    mining = (corpus / "mining-industry-2020-h1.txt").read_bytes()
+    (root / "texts" / "mining.txt").write_bytes(mining)
+    _cli(root / "store", "ingest", root / "texts")
+    _cli(root / "store", "vocab", "load", shared_dir / "reference")
+    with Store.open(root / "store") as opened:
+        yield opened
+
+
+def test_names_do_not_depend_on_when_nuts_was_loaded(
+    store: Store, relinked: Store
+) -> None:
+    def names(of: Store) -> dict[str | None, str | None]:
+        return {r["code"]: r["name"] for r in _rows(of, "page-index-regions") if r["code"]}
+
+    later = names(relinked)
+    assert len(later) > 15
+    assert {code: names(store)[code] for code in later} == later
+    assert [(_value(r["s"]),) for r in _select(relinked, _TWO_PREFLABELS)] == []
+
+
+def test_a_name_of_several_regions_stays_unresolved_and_says_so(relinked: Store) -> None:
+    rows = _rows(relinked, "regions-of-partnership", partnership=TEXTILES)
+    leading = [(r["region"], r["code"], r["name"]) for r in rows if "#leading" in str(r["role"])]
+    assert (BASE + "region/name/limburg", None, "Limburg") in leading
+    client = TestClient(create_app(ApiSettings(base=BASE), relinked))
+    text = _text(_page(client, "/region/name/limburg"))
+    assert "Stated by name only: “Limburg” names no single NUTS region" in text
+    assert "Not linked to NUTS" in text and "No NUTS version is loaded" not in text
+    assert "stated as “Limburg” in January - June 2020 report , line 53" in text
