@@ -193,7 +193,30 @@ def test_sdg_table_holds_the_rows_of_its_query(mining: tuple[str, Page], store: 
     lines = {r["number"]: r["line"] for r in found}
     shown = [(goal.split(" ", 1)[0], rating, line) for goal, rating, line in
              mining[1].table("sdg-answers")]  # fmt: skip
-    assert shown == [(n, ", ".join(ratings[n]) or "not rated", lines[n]) for n in ratings]
+    assert shown == [(n, _ratings(ratings[n]), lines[n]) for n in ratings]
+
+
+def _ratings(words: list[str]) -> str:
+    """The ratings of a goal as the page words them."""
+    if not words:
+        return "no box ticked"
+    return ", ".join(words) + (f" ({len(words)} boxes ticked)" if len(words) > 1 else "")
+
+
+@pytest.mark.parametrize("report", ["advanced-materials-for-batteries/2020-H2"])
+def test_a_goal_unticked_or_ticked_twice_says_so(
+    report: str, client: TestClient, store: Store
+) -> None:
+    iri = BASE + "report/" + report
+    found = _rows(store, "page-report-sdg", {"report": iri})
+    counts = {n: sum(1 for r in found if r["number"] == n and r["rating"]) for n in
+              {r["number"] for r in found}}  # fmt: skip
+    assert 0 in counts.values() and 2 in counts.values(), "the corpus has both cases"
+    shown = {row[0].split(" ", 1)[0]: row[1] for row in _page(client, _local(iri))[1].table(
+        "sdg-answers")}  # fmt: skip
+    for number, n in counts.items():
+        assert shown[number].endswith({0: "no box ticked", 2: "(2 boxes ticked)"}.get(n, "")), (
+            number, shown[number])
 
 
 def test_rating_words_name_the_rating_concepts() -> None:
@@ -244,6 +267,16 @@ def test_working_areas_are_the_rows_of_their_query(
     for row, r in zip(shown, found, strict=True):
         assert row[0] == r["row"] and row[1] == " ".join((r["label"] or "").split())
         assert row[2] == (r["regionInCharge"] or "")
+
+
+def test_members_are_the_rows_of_their_query(mining: tuple[str, Page], store: Store) -> None:
+    found = _rows(store, "page-report-memberships", {"report": MINING_REPORT})
+    members = [rows for attrs, rows in mining[1].tables
+               if attrs.get("data-query") == "page-report-memberships"]  # fmt: skip
+    assert len(members) == 1
+    assert [(row[0], row[2], row[3]) for row in members[0][1:]] == [
+        (r["line"], r["name"], r["code"] or "") for r in found
+    ]
 
 
 # -- narratives --------------------------------------------------------------------------------
