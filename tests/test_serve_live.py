@@ -9,6 +9,7 @@ processes behind (the query workers among them, by pid).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -21,10 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from conftest import find_shared_dir, shared_missing_reason
 
+from s3graph.api.execute import QueryJob, handle_job
 from s3graph.namespaces import DEFAULT_BASE
+from s3graph.querypool import PoolLimits, QueryPool
+from s3graph.store import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -244,7 +249,7 @@ def _cpu_ticks(pid: int) -> int:
 
 
 def test_the_change_marker_moves_with_each_write(store: Path) -> None:
-    from s3graph.store import Store, read_change
+    from s3graph.store import read_change
 
     first = read_change(store)
     assert first is not None
@@ -257,3 +262,48 @@ def test_the_change_marker_moves_with_each_write(store: Path) -> None:
         opened.replace_graphs([])  # nothing written, nothing told
     assert read_change(store) == second
     assert os.path.exists(store / "S3GRAPH-CHANGED")
+
+
+def _memory_pool(quads: int) -> QueryPool:
+    inner = ox.Store()
+    for i in range(quads):
+        subject, graph = ox.NamedNode(f"{DEFAULT_BASE}s{i}"), ox.NamedNode(f"{DEFAULT_BASE}g")
+        inner.add(ox.Quad(subject, ox.NamedNode(f"{S3G}p"), ox.Literal(str(i)), graph))
+    store = Store(inner, Path("memory"), read_only=True, in_memory=True)
+    return QueryPool(lambda: store, handle_job, PoolLimits(timeout=60), inherit=True)
+
+
+def _count(pool: QueryPool, text: str = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") -> int:
+    body = pool.run(QueryJob(text)).result().body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_pool_handed_over_serves_from_its_successor_and_closes_after_its_last_job() -> None:
+    old, new = _memory_pool(40), _memory_pool(7)
+    try:
+        assert _count(old) == 40
+        running: list[int] = []
+        slow = threading.Thread(
+            target=lambda: running.append(
+                _count(old, "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }")
+            )
+        )
+        slow.start()
+        while not old.counts()["busy"]:
+            time.sleep(0.01)
+        workers = old.worker_pids()
+        old.hand_over(new)
+        assert _count(old) == 7  # a caller holding the old pool is served by the new one
+        assert not old.closed  # its running query goes on, on the data it started with
+        slow.join(timeout=60)
+        assert running == [40**4]
+        deadline = time.monotonic() + 5
+        while not old.closed:
+            assert time.monotonic() < deadline, "the old pool did not close after its last job"
+            time.sleep(0.02)
+        time.sleep(0.2)
+        assert not set(workers) & set(_processes()), "a worker of the old pool is left"
+        assert _count(old) == 7
+    finally:
+        old.close()
+        new.close()

@@ -7,12 +7,13 @@ tiny file). On a change it builds a NEW query pool over the data as it is now, w
 keeps answering: its zygote is forked by the :class:`~s3graph.querypool.mother.Mother` (the
 server has threads by then; forking it would be unsafe) and makes its own in-memory copy, or
 its workers open the disk store afresh. One query through the new pool starts a worker; then
-``app.state.pool`` is swapped (one attribute: atomic), and the old pool is closed once no
-request can still be using it (every request's deadline is its arrival plus the timeout). So no
+``app.state.pool`` is swapped (one attribute: atomic) and the old pool handed over to the new
+(:meth:`~s3graph.querypool.QueryPool.hand_over`): a request that still holds it is served by
+the new one, its running queries finish on the old data, and it closes once they have. So no
 request fails during a switch, and the data is at most a poll plus a copy behind.
 
-Memory: during a switch and for up to a timeout after it, the old and the new in-memory copies
-coexist (twice the store's size in memory, briefly).
+Memory: while the new copy is taken, and until the old pool's last running query has answered,
+the old and the new in-memory copies coexist (twice the store's size in memory, briefly).
 
 A pool carries the time of the change it serves (``QueryPool.as_of``); the pages' footer and
 the ``X-S3graph-Data-As-Of`` header of every answer say it. No ``Last-Modified``: without
@@ -71,7 +72,7 @@ class Follower:
         self.change = read_change(self.store)
         #: Seconds each switch took, from seeing the change to the swap (for the bench).
         self.switches: list[float] = []
-        self._retiring: list[tuple[float, QueryPool]] = []
+        self._handed_over: list[QueryPool] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, name="s3graph-follow", daemon=True)
@@ -85,7 +86,6 @@ class Follower:
 
     def _follow(self) -> None:
         while not self._stop.wait(self.poll):
-            self._retire(time.monotonic())
             change = read_change(self.store)
             if change is None or change == self.change:
                 continue
@@ -112,25 +112,17 @@ class Follower:
             if store is not None:
                 self.state.store = store  # the old one closes with its last reader
             self.change = change
-            grace = pool.limits.timeout + 1.0  # every request that could hold it is past
-            self._retiring.append((time.monotonic() + grace, old))
+            old.hand_over(pool)
+            self._handed_over = [p for p in self._handed_over if not p.closed] + [old]
         self.switches.append(time.monotonic() - seen)
         logger.info("s3graph: serving the data as of %s", as_of_text(pool.as_of))
-
-    def _retire(self, now: float) -> None:
-        with self._lock:
-            due = [pool for when, pool in self._retiring if when <= now]
-            self._retiring = [(when, pool) for when, pool in self._retiring if when > now]
-        for pool in due:
-            pool.close()
 
     def stop(self) -> None:
         """Stop following and close every pool, the current one too: their workers are killed
         at once (a query running in them cannot be cancelled otherwise)."""
         with self._lock:
             self._stop.set()
-            pools = [pool for _, pool in self._retiring]
-            self._retiring = []
+            pools, self._handed_over = self._handed_over, []
             current = getattr(self.state, "pool", None)
         for pool in [*pools, *([current] if current is not None else [])]:
             pool.close()

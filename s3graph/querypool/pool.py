@@ -189,6 +189,7 @@ class QueryPool:
         self._alive: dict[bool, int] = {False: 0, True: 0}
         self._generation = 0
         self._closed = False
+        self._successor: QueryPool | None = None  # where jobs go once handed over
         self.isolated: bool | None = None  # whether workers got a network namespace of their own
         self._zygote = self._fork_zygote()
         self._supervisor = threading.Thread(
@@ -220,6 +221,9 @@ class QueryPool:
         arrived = time.monotonic() if arrived is None else arrived
         deadline = arrived + self.limits.timeout
         worker = self._acquire(network, arrived, deadline)
+        if worker is None:  # handed over (see hand_over): the job goes to the successor
+            assert self._successor is not None
+            return self._successor.run(job, arrived=arrived, network=network, cancel=cancel)
         started = time.monotonic()
         worker.started, worker.deadline, worker.cancel = started, deadline, cancel
         worker.cpu_started = cpu_time(worker.pid)
@@ -247,10 +251,12 @@ class QueryPool:
     def _capacity(self, network: bool) -> int:
         return NETWORK_WORKERS if network else self.limits.workers
 
-    def _acquire(self, network: bool, arrived: float, deadline: float) -> _Worker:
+    def _acquire(self, network: bool, arrived: float, deadline: float) -> _Worker | None:
         """A worker for a new job: an idle one, a new one, or the next one freed (first come,
-        first served), by ``deadline``."""
+        first served), by ``deadline``; None once the pool is handed over."""
         with self._lock:
+            if self._successor is not None:
+                return None
             if self._closed:
                 raise RuntimeError("the query pool is closed")
             waiter = _Waiter()
@@ -263,6 +269,8 @@ class QueryPool:
             waiter.event.wait(max(0.0, deadline - time.monotonic()))
             with self._lock:
                 if waiter.worker is None and not waiter.may_spawn:
+                    if self._successor is not None:
+                        return None  # the hand-over took it out of the queue
                     if self._closed:
                         raise RuntimeError("the query pool is closed")
                     queue.remove(waiter)
@@ -340,6 +348,7 @@ class QueryPool:
                 return
             spare = self._alive[worker.network] > self._capacity(worker.network)
             current = worker.generation == self._generation and not self._closed
+            current = current and self._successor is None
             if current and (self._queue[worker.network] or not spare):
                 self._idle[worker.network].append(worker)
                 self._serve_queue(worker.network)
@@ -366,9 +375,13 @@ class QueryPool:
             with self._lock:
                 if self._closed:
                     return
+                handed_over = self._successor is not None
+                if handed_over and not any(self._alive.values()):
+                    break  # its last job ended: close it, below
                 busy = list(self._busy)
                 self._grant_spare(busy, time.monotonic())
             self._check(busy, time.monotonic())
+        self.close()
 
     def _grant_spare(self, busy: list[_Worker], now: float) -> None:
         """Spare workers for the waiters when every busy worker is slow (lock held)."""
@@ -435,6 +448,27 @@ class QueryPool:
                     for worker in stale:
                         self._forget(worker)
 
+    def hand_over(self, successor: QueryPool) -> None:
+        """Send every later job to ``successor``; close once the jobs running here ended.
+
+        Jobs queued here go to ``successor`` at once, idle workers end now; a caller that still
+        holds this pool is served by ``successor``, so no job fails for the hand-over. The
+        workers and zygote (and what they hold: an in-memory copy of the store) are gone as soon
+        as the last running job here has answered.
+        """
+        with self._lock:
+            if self._closed or self._successor is not None:
+                return
+            self._successor = successor
+            waiting = [*self._queue[False], *self._queue[True]]
+            self._queue = {False: deque(), True: deque()}
+            for idle in self._idle.values():
+                retired, idle[:] = list(idle), []
+                for worker in retired:
+                    self._forget(worker, serve=False)
+        for waiter in waiting:
+            waiter.event.set()  # they find no worker here, and go to the successor
+
     def close(self) -> None:
         """Stop every worker and the zygote; running jobs end with :class:`QueryStopped`."""
         with self._lock:
@@ -456,6 +490,11 @@ class QueryPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the pool is closed (its workers and zygote are gone)."""
+        return self._closed
 
     def counts(self) -> dict[str, int]:
         """How many workers are alive, busy and idle."""
