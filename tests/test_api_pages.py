@@ -230,6 +230,7 @@ def test_every_page_query_runs_on_the_corpus(store: Store) -> None:
         "partnership": str(MINING),
         "region": BASE + "region/FI1D7",
         "report": str(MINING_REPORT),
+        "text": "mining",
     }
     for query in (q for q in list_queries() if q.name.startswith("page-")):
         given = {p.name: params[p.name] for p in query.parameters}
