@@ -324,3 +324,12 @@ def test_in_chromium_the_columns_sort_and_nothing_is_asked_of_other_hosts(store:
         finally:
             browser.close()
     assert not elsewhere, elsewhere
+
+
+def test_the_index_of_named_queries_leads_a_browser_to_each_table(client: TestClient) -> None:
+    listed = client.get("/api/queries").json()  # programs: the JSON list, as before
+    page = _page(client, "/api/queries")
+    hrefs = {a["href"] for a, _ in page.links}
+    for query in listed:
+        assert query["url"] in hrefs and query["title"] in page.text
+    assert _page(client, listed[0]["url"] + "?format=html").headings

@@ -25,10 +25,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from s3graph.api import resultpage
-from s3graph.api.errors import timing_headers
+from s3graph.api.errors import stopped_error, timing_headers
 from s3graph.api.pages import Site, render
 from s3graph.api.reader import pooled_reader
 from s3graph.errors import QueryError
+from s3graph.querypool import QueryStopped
 from s3graph.rdf.formats import negotiate
 from s3graph.sparql import (
     NamedQuery,
@@ -166,6 +167,14 @@ def html_answer(request: Request, query: NamedQuery, params: dict[str, str]) -> 
     except QueryError as exc:
         failure = resultpage.failure("bad parameters", str(exc))
         return resultpage.page(render, request, status=400, error=failure, **context)
+    except QueryStopped as exc:
+        stopped = stopped_error(exc)
+        failure = resultpage.failure(stopped.error, stopped.detail or "")
+        response = resultpage.page(
+            render, request, status=stopped.status, error=failure, **context
+        )
+        response.headers.update(stopped.headers)
+        return response
     view = resultpage.view_of(
         request, Site(base), result.columns, result.rows, truncated=reader.truncated
     )
@@ -189,9 +198,15 @@ def build_router(queries: Sequence[NamedQuery] | None = None) -> APIRouter:
     queries = list(list_queries() if queries is None else queries)
     router = APIRouter(tags=["named queries"])
 
-    @router.get(PREFIX, summary="The named queries")
-    def index() -> list[dict[str, Any]]:
-        """Every named query with its title, description, columns and parameters."""
+    @router.get(PREFIX, summary="The named queries", response_model=list[dict[str, Any]])
+    def index(request: Request) -> Any:
+        """Every named query with its title, description, columns and parameters (a browser
+        gets them as a page, each leading to its table)."""
+        if _wants_html(request):
+            behind = [q for q in queries if q.name.startswith("page-")]
+            asked = [q for q in queries if q not in behind]
+            groups = [("Questions about the reports", asked), ("Queries behind the pages", behind)]
+            return render(request, "named-queries.html", groups=groups)
         return [describe(q) for q in queries]
 
     for query in queries:

@@ -28,6 +28,7 @@ from s3graph.api.resultview import (
     result_view,
     values_clause,
 )
+from s3graph.querypool import QueryStopped
 from s3graph.rdf.graphs import Term
 from s3graph.sparql import NamedQuery, Parameter, load_query
 
@@ -128,8 +129,15 @@ def view_of(
     *,
     truncated: bool,
 ) -> ResultView:
-    """The table of ``rows``, its IRIs named (runs the labels query)."""
-    labels = labels_for(label_reader(request), rows)
+    """The table of ``rows``, its IRIs named (runs the labels query).
+
+    When the labels query is stopped (the request's deadline passed, the server is busy), the
+    rows are still shown, each IRI by its prefixed name.
+    """
+    try:
+        labels = labels_for(label_reader(request), rows)
+    except QueryStopped:
+        labels = {}
     max_rows = request.app.state.settings.max_rows
     return result_view(columns, rows, labels, site, truncated=truncated, max_rows=max_rows)
 
