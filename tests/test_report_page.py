@@ -269,13 +269,22 @@ def test_working_areas_are_the_rows_of_their_query(
         assert row[2] == (r["regionInCharge"] or "")
 
 
-def test_members_are_the_rows_of_their_query(mining: tuple[str, Page], store: Store) -> None:
+def test_members_and_validation_are_the_rows_of_their_queries(
+    mining: tuple[str, Page], store: Store
+) -> None:
     found = _rows(store, "page-report-memberships", {"report": MINING_REPORT})
     members = [rows for attrs, rows in mining[1].tables
                if attrs.get("data-query") == "page-report-memberships"]  # fmt: skip
     assert len(members) == 1
     assert [(row[0], row[2], row[3]) for row in members[0][1:]] == [
         (r["line"], r["name"], r["code"] or "") for r in found
+    ]
+    results = [r for r in _rows(store, "page-report-validation", {"report": MINING_REPORT})
+               if r["result"]]  # fmt: skip
+    validation = [rows for attrs, rows in mining[1].tables
+                  if attrs.get("data-query") == "page-report-validation"]  # fmt: skip
+    assert results and [(row[0], row[2]) for row in validation[0][1:]] == [
+        (r["line"] or "", r["rule"]) for r in results
     ]
 
 
