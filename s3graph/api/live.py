@@ -70,8 +70,6 @@ class Follower:
         self.poll = poll
         #: The change served now (None: the store recorded none yet).
         self.change = read_change(self.store)
-        #: Seconds each switch took, from seeing the change to the swap (for the bench).
-        self.switches: list[float] = []
         self._handed_over: list[QueryPool] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -114,8 +112,8 @@ class Follower:
             self.change = change
             old.hand_over(pool)
             self._handed_over = [p for p in self._handed_over if not p.closed] + [old]
-        self.switches.append(time.monotonic() - seen)
-        logger.info("s3graph: serving the data as of %s", as_of_text(pool.as_of))
+        took = time.monotonic() - seen
+        logger.info("s3graph: serving the data as of %s (%.2f s)", as_of_text(pool.as_of), took)
 
     def stop(self) -> None:
         """Stop following and close every pool, the current one too: their workers are killed

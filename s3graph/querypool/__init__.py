@@ -13,6 +13,8 @@ limit or when too many long queries run, and forks a fresh one. A query that cra
 - :mod:`.isolation`: what a worker does to itself (no network, an address-space cap, dying with
   its parent) and what the pool reads of it (its memory);
 - :mod:`.zygote`: the process that forks workers, and the worker's loop;
+- :mod:`.mother`: the process that forks zygotes once the caller has threads (a server taking
+  up newer data);
 - :mod:`.pool`: the pool: queueing, deadlines, supervision, replacement;
 - :mod:`.stopped`: why a query was stopped, as exceptions with the words clients read.
 """
