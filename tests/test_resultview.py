@@ -12,6 +12,7 @@ from s3graph.api.resultview import (
     error_place,
     goal_number,
     iris_of,
+    labels_query,
     result_view,
     triples_as_rows,
     values_clause,
@@ -88,7 +89,7 @@ def test_the_iris_of_a_page_are_each_named_once_in_the_labels_query() -> None:
     store = ox.Store()
     store.add(ox.Quad(a, ox.NamedNode(PREF), ox.Literal("A", language="en")))
     store.add(ox.Quad(ox.NamedNode(BASE + "c"), ox.NamedNode(PREF), ox.Literal("C")))
-    found = store.query(load_query("page-labels").text + "\n" + clause)
+    found = store.query(labels_query(load_query("page-labels").text, iris_of(rows)))
     assert isinstance(found, ox.QuerySolutions)
     assert [(s["resource"].value, s["label"].value, s["language"].value) for s in found] == [
         (BASE + "a", "A", "en")

@@ -25,8 +25,8 @@ from s3graph.api.resultview import (
     best_labels,
     error_place,
     iris_of,
+    labels_query,
     result_view,
-    values_clause,
 )
 from s3graph.querypool import QueryStopped
 from s3graph.rdf.graphs import Term
@@ -106,7 +106,7 @@ def labels_for(reader: PooledReader, rows: Sequence[Sequence[Term | None]]) -> d
     labels = {iri: vocabulary[iri] for iri in iris if iri in vocabulary}
     if not asked:
         return labels
-    text = load_query("page-labels").text + "\n" + values_clause(asked)
+    text = labels_query(load_query("page-labels").text, asked)
     solutions = reader.query(text)
     assert isinstance(solutions, ox.QuerySolutions)
     found = [

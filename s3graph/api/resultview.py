@@ -6,8 +6,9 @@ called (its label in the store, an ``s3g:`` term's label in the vocabulary, an S
 full IRI stays in the cell's title, and each cell carries the key the sorting script orders by
 (numbers as numbers, goals by their number), so the table also reads and sorts without it.
 
-Nothing here queries or renders: the caller fetches the labels (:data:`LABEL_QUERY`, once for all
-the IRIs of a page, :func:`values_clause`) and hands the :class:`ResultView` to a template.
+Nothing here queries or renders: the caller fetches the labels (the named query ``page-labels``,
+once for all the IRIs of a page: :func:`labels_query`) and hands the :class:`ResultView` to a
+template.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "error_place",
     "goal_number",
     "iris_of",
+    "labels_query",
     "result_view",
     "triples_as_rows",
     "values_clause",
@@ -100,8 +102,18 @@ def iris_of(rows: Iterable[Sequence[Term | None]]) -> list[str]:
 
 
 def values_clause(iris: Iterable[str]) -> str:
-    """The trailing ``VALUES ?resource { ... }`` that limits :data:`LABEL_QUERY` to ``iris``."""
+    """``VALUES ?resource { ... }``: the block that limits the labels query to ``iris``."""
     return "VALUES ?resource { " + " ".join(str(ox.NamedNode(iri)) for iri in iris) + " }"
+
+
+def labels_query(text: str, iris: Iterable[str]) -> str:
+    """The labels query ``text`` (``page-labels``) for ``iris`` only: their VALUES block first
+    in its WHERE, so each IRI's own triples are read (after the query, the block would be
+    joined only once every label in the store was found)."""
+    head, where, body = text.partition("WHERE {")
+    if not where:
+        raise ValueError("the labels query has no 'WHERE {'")
+    return f"{head}{where}\n  {values_clause(iris)}{body}"
 
 
 def best_labels(found: Iterable[tuple[str, str, str, str]]) -> dict[str, str]:
@@ -211,7 +223,15 @@ def result_view(
     max_rows: int | None = None,
 ) -> ResultView:
     """The table of a SELECT result: one cell per value, each IRI named by ``labels``."""
-    shown = tuple(tuple(cell(term, labels, site) for term in row) for row in rows)
+    made: dict[Term | None, Cell] = {}  # rows repeat terms: each cell is made once
+
+    def shown_as(term: Term | None) -> Cell:
+        found = made.get(term)
+        if found is None:
+            found = made[term] = cell(term, labels, site)
+        return found
+
+    shown = tuple(tuple(shown_as(term) for term in row) for row in rows)
     return ResultView(tuple(columns), shown, truncated=truncated, max_rows=max_rows)
 
 
