@@ -60,7 +60,14 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "reference": ("s3graph.reference",),
         },
     ),
-    ("pipeline and store", {"pipeline": ("s3graph.pipeline",), "store": ("s3graph.store",)}),
+    (
+        "pipeline and store",
+        {
+            "pipeline": ("s3graph.pipeline",),
+            "store": ("s3graph.store",),
+            "remote": ("s3graph.remote",),
+        },
+    ),
     ("queries", {"sparql": ("s3graph.sparql",)}),
     (
         "vocabularies in the store, query workers",
