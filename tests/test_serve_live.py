@@ -9,6 +9,7 @@ processes behind (the query workers among them, by pid).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from conftest import find_shared_dir, shared_missing_reason
 from s3graph.api.execute import QueryJob, handle_job
 from s3graph.namespaces import DEFAULT_BASE
 from s3graph.querypool import PoolLimits, QueryPool
+from s3graph.querypool.mother import Mother, ZygoteNotReady
 from s3graph.store import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -39,6 +41,7 @@ S3G = "https://w3id.org/s3graph/def#"
 FIRST = ("advanced-materials-for-batteries-2020-h1", "cybersecurity-2021-h1")
 LATER = "high-tech-farming-2021-h1"
 REPORTS = f"SELECT ?r WHERE {{ ?r a <{S3G}MonitoringReport> }}"
+COUNT_REPORTS = f"SELECT (COUNT(?r) AS ?n) WHERE {{ ?r a <{S3G}MonitoringReport> }}"
 #: A cross join that runs far longer than the test waits (the store holds thousands of triples).
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
 AS_OF = re.compile(r'Data as of <time datetime="([^"]+)">')
@@ -307,3 +310,27 @@ def test_a_pool_handed_over_serves_from_its_successor_and_closes_after_its_last_
     finally:
         old.close()
         new.close()
+
+
+def test_a_zygote_whose_store_cannot_be_made_says_why(tmp_path: Path) -> None:
+    prepare = functools.partial(Store.in_memory_copy, tmp_path / "nothing")
+    with Mother() as mother, pytest.raises(ZygoteNotReady, match="no store at"):
+        QueryPool(prepare, handle_job, PoolLimits(), inherit=True, zygote=mother.zygote)
+
+
+def test_zygotes_of_the_mother_serve_the_store_as_it_was_when_each_was_made(store: Path) -> None:
+    with Mother() as mother:
+        pools = []
+        try:
+            for _ in range(2):
+                prepare = functools.partial(Store.in_memory_copy, store)
+                pools.append(
+                    QueryPool(prepare, handle_job, PoolLimits(), inherit=True, zygote=mother.zygote)
+                )
+                if len(pools) == 1:
+                    _ingest(store, LATER)
+            counts = [_count(pool, COUNT_REPORTS) for pool in pools]
+        finally:
+            for pool in pools:
+                pool.close()
+    assert counts == [len(FIRST), len(FIRST) + 1]

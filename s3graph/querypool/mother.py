@@ -103,10 +103,14 @@ class Mother:
         return zygote
 
     def close(self) -> None:
-        """Let the mother go (it ends when this end closes; its zygotes end with it)."""
+        """Let the mother go (it ends when this end closes; its zygotes end with it).
+
+        Not waited for: a server that stops must not wait for it to be scheduled; it is reaped
+        here if it has ended already, else it is a zombie only until this process ends.
+        """
         self._control.close()
         with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(self.pid, 0)
+            os.waitpid(self.pid, os.WNOHANG)
 
     def __enter__(self) -> Mother:
         return self
