@@ -134,6 +134,7 @@ def answer(request: Request, query: NamedQuery) -> Response:
     except QueryError as exc:
         return error(400, "bad parameters", str(exc))
     headers = timing_headers(reader.waited, reader.ran)
+    headers["Vary"] = "Accept"  # a browser gets this address as a page
     if notes:  # an empty answer for a value that names nothing: said as the CLI says it
         headers[NOTE_HEADER] = "; ".join(notes).encode("ascii", "backslashreplace").decode()
     if reader.truncated:
