@@ -276,9 +276,11 @@ def test_members_and_validation_are_the_rows_of_their_queries(
     members = [rows for attrs, rows in mining[1].tables
                if attrs.get("data-query") == "page-report-memberships"]  # fmt: skip
     assert len(members) == 1
-    assert [(row[0], row[2], row[3]) for row in members[0][1:]] == [
-        (r["line"], r["name"], r["code"] or "") for r in found
+    # each member by its own name (a region's NUTS label), then what the report stated
+    assert [(row[0], row[2], row[3], row[4]) for row in members[0][1:]] == [
+        (r["line"], r["label"] or r["name"], r["name"] or "", r["code"] or "") for r in found
     ]
+    assert any(r["label"] and r["label"] != r["name"] for r in found)  # e.g. Kainuu, FI1D3
     results = [r for r in _rows(store, "page-report-validation", {"report": MINING_REPORT})
                if r["result"]]  # fmt: skip
     validation = [rows for attrs, rows in mining[1].tables
