@@ -198,6 +198,11 @@ def test_a_named_query_with_parameters_has_a_form_prefilled(client: TestClient) 
     (field,) = [i for i in first.inputs if i.get("name") == "partnership"]
     assert "required" in field and field["value"] == ""
     assert "press Run" in first.text and not first.rows  # asked, not scolded
+    assert field["list"] and '<option value="mining-industry">Mining Industry</option>' in (
+        client.get("/api/queries/regions-of-partnership", headers={"Accept": BROWSER}).text
+    )  # the partnerships in the store, suggested by name
+    by_code = client.get("/api/queries/partnerships-of-region", headers={"Accept": BROWSER}).text
+    assert re.search(r'<option value="FI1D7">[^<]+ \(FI1D7\)</option>', by_code)  # name, code
     page = _page(client, "/api/queries/regions-of-partnership", partnership="mining-industry")
     (field,) = [i for i in page.inputs if i.get("name") == "partnership"]
     assert field["value"] == "mining-industry"

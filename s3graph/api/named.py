@@ -155,13 +155,14 @@ def _wants_html(request: Request) -> bool:
 def html_answer(request: Request, query: NamedQuery, params: dict[str, str]) -> Response:
     """The result as a page: the parameter form, then the table, or the error in the page."""
     given = {name: value for name, value in params.items() if value.strip()}  # a form's blanks
-    context = resultpage.named_context(query, given)
+    base = request.app.state.settings.base
+    options = resultpage.suggestions(pooled_reader(request), query.parameters, base)
+    context = resultpage.named_context(query, given, options)
     missing = [p.name for p in query.parameters if p.required and p.name not in given]
     if missing and not given:  # a first visit: ask, do not scold
         prompt = f"Give {', '.join(missing)} and press Run to see the rows."
         return resultpage.page(render, request, prompt=prompt, **context)
     reader = pooled_reader(request)
-    base = request.app.state.settings.base
     try:
         result = run_query(reader, query, given, base=base)
         notes = unmatched_notes(reader, query, given, base=base) if not result.rows else []

@@ -28,11 +28,23 @@ from s3graph.api.resultview import (
     labels_query,
     result_view,
 )
+from s3graph.errors import QueryError
 from s3graph.querypool import QueryStopped
 from s3graph.rdf.graphs import Term
-from s3graph.sparql import NamedQuery, Parameter, load_query
+from s3graph.rdf.results import plain
+from s3graph.sparql import NamedQuery, Parameter, load_query, run_query
 
-__all__ = ["Field", "Link", "failure", "fields_of", "format_links", "labels_for", "page", "view_of"]
+__all__ = [
+    "Field",
+    "Link",
+    "failure",
+    "fields_of",
+    "format_links",
+    "labels_for",
+    "page",
+    "suggestions",
+    "view_of",
+]
 
 #: The ``render`` of :mod:`s3graph.api.pages` (passed in: the pages module imports this one).
 Render = Callable[..., Response]
@@ -61,14 +73,78 @@ class Field:
     value: str
     required: bool
     description: str
+    #: Values to suggest, each (what the field takes, what a reader knows it by).
+    options: tuple[tuple[str, str], ...] = ()
 
 
-def fields_of(parameters: Sequence[Parameter], values: Mapping[str, str]) -> list[Field]:
+def fields_of(
+    parameters: Sequence[Parameter],
+    values: Mapping[str, str],
+    options: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[Field]:
     """The form fields of a named query's declared parameters."""
+    options = options or {}
     return [
-        Field(p.name, p.type, _INPUTS[p.type], values.get(p.name, ""), p.required, p.description)
+        Field(
+            p.name,
+            p.type,
+            _INPUTS[p.type],
+            values.get(p.name, ""),
+            p.required,
+            p.description,
+            tuple(options.get(p.name, ())),
+        )
         for p in parameters
     ]
+
+
+#: The index query whose rows a parameter's suggestions come from: (query, column of the value
+#: the parameter takes, column of the name a reader knows).
+_SUGGESTED = {
+    "partnership": ("partnerships", "partnership", "label"),
+    "region": ("page-index-regions", "code", "title"),
+    "code": ("page-index-regions", "code", "title"),
+}
+
+
+def suggestions(
+    reader: PooledReader, parameters: Sequence[Parameter], base: str
+) -> dict[str, list[tuple[str, str]]]:
+    """For a ``partnership``, ``region`` or ``code`` parameter, the values the store holds.
+
+    A partnership is suggested by its slug, a region by its NUTS code (each as the parameter
+    takes it). Left out when the query is stopped: the field then takes typed values alone.
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for parameter in parameters:
+        if parameter.name not in _SUGGESTED:
+            continue
+        name, value_column, label_column = _SUGGESTED[parameter.name]
+        try:
+            result = run_query(reader, load_query(name), {}, base=base)
+        except (QueryStopped, QueryError):
+            continue
+        value_at, label_at = result.columns.index(value_column), result.columns.index(label_column)
+        pairs = {
+            _slug(plain(row[value_at]), base): _known_as(plain(row[label_at]), plain(row[value_at]))
+            for row in result.rows
+            if row[value_at] is not None
+        }
+        found[parameter.name] = sorted(pairs.items(), key=lambda pair: pair[1].casefold())
+    return found
+
+
+def _known_as(label: str, value: str) -> str:
+    """How a suggestion reads: a region by its name and code ("Lappi (FI1D7)")."""
+    if not label or value.startswith(("http://", "https://")):
+        return label or value
+    return label if value in label else f"{label} ({value})"
+
+
+def _slug(value: str, base: str) -> str:
+    """A partnership IRI as the slug the parameter takes; any other value as it is."""
+    prefix = base + "partnership/"
+    return value[len(prefix) :] if value.startswith(prefix) else value
 
 
 def format_links(path: str, params: Mapping[str, str], name: str = "results") -> list[Link]:
@@ -162,13 +238,17 @@ def page(
     return render(request, template, status=status, **context)
 
 
-def named_context(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
+def named_context(
+    query: NamedQuery,
+    values: Mapping[str, str],
+    options: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> dict[str, Any]:
     """What the page of a named query shows above its result: its header and parameter form."""
     path = f"/api/queries/{query.name}"
     return {
         "title": query.title,
         "description": query.description,
-        "form": {"action": path, "fields": fields_of(query.parameters, values)},
+        "form": {"action": path, "fields": fields_of(query.parameters, values, options)},
         "links": format_links(path, values, query.name),
         "query_text": query.text,
     }
