@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import ingest_linked
 from rdflib import Graph, Literal, URIRef
+from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from servers import Server, free_port, oxigraph_server, virtuoso_server
 
 from s3graph.errors import StoreError
@@ -315,6 +316,7 @@ def test_a_write_refused_for_its_credentials_changes_nothing(virtuoso_server: Se
     with pytest.raises(StoreError) as raised:
         store.replace_graphs([graph_of("x")])
     message = str(raised.value)
+    assert isinstance(store._http._auth, HTTPDigestAuth)  # as the server's challenge asked
     assert "HTTP 401" in message and f"{virtuoso_server.url}/sparql-auth" in message
     assert secret not in message and secret not in repr(store) and secret not in repr(
         store._http.credentials
@@ -354,7 +356,8 @@ def test_credentials_never_appear_in_a_message() -> None:
         with pytest.raises(StoreError) as raised:
             store.count()
         message = str(raised.value)
-        assert "HTTP 500: echo Basic" in message  # the server did get them
+        assert "HTTP 500: echo Basic" in message  # the server did get them, as it asked
+        assert isinstance(store._http._auth, HTTPBasicAuth)
         assert secret not in message and "someone" not in message
         environ = {"S3GRAPH_STORE_USER": "someone", "S3GRAPH_STORE_PASSWORD": secret}
         store = RemoteStore.open(url.replace(f"someone:{secret}@", ""), server="generic",

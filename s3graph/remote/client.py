@@ -231,7 +231,7 @@ class Client:
 
     @staticmethod
     def _bound(timeout: tuple[float, float]) -> str:
-        return f"{max(timeout):g}"
+        return f"{max(timeout):.3g}"  # the limit as configured, not the microseconds left of it
 
 
 def _reason(exc: BaseException) -> str:
