@@ -596,6 +596,7 @@ def test_sparql_is_served_once_and_documented(api: TestClient) -> None:
         "SparqlQuery",
         "DefaultGraphUri",
         "NamedGraphUri",
+        "Format",  # issue 13: format= (html among them), the convention Fuseki users know
     ]
     assert set(post["requestBody"]["content"]) == {
         "application/sparql-query",
