@@ -412,3 +412,46 @@ def test_values_are_written_by_pyoxigraph_and_bound_in_every_pattern() -> None:
         with_values("SELECT ?a {}", {"a} ; DROP ALL #": ox.Literal("x")})
     with pytest.raises(ValueError):
         with_values("SELECT ?a {}", {"a": ox.BlankNode()})
+
+
+def test_a_reader_never_sees_half_of_a_replaced_graph(empty: AnyStore) -> None:
+    """While a graph of 3,000 triples is replaced by another (every triple changed), back and
+    forth, a reader on another connection sees all of one version or all of the other."""
+    size = 3_000
+    versions = [graph_of(*(f"{name}{i}" for i in range(size))) for name in ("a", "b")]
+    empty.replace_graphs([versions[0]])
+    text = (
+        "SELECT (SUM(IF(STRSTARTS(?o, 'a'), 1, 0)) AS ?a) "
+        "(SUM(IF(STRSTARTS(?o, 'b'), 1, 0)) AS ?b)"
+        f" WHERE {{ GRAPH <{TEST_GRAPH}> {{ ?s ?p ?o }} }}"
+    )
+    reader = open_reader(empty)
+    seen: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            row = next(iter(cast(ox.QuerySolutions, reader.query(text))))
+            seen.append((_number(row["a"]), _number(row["b"])))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        for turn in range(6):
+            empty.replace_graphs([versions[(turn + 1) % 2]])
+    finally:
+        done.set()
+        thread.join()
+    print(f"\n{len(seen)} reads during 6 replacements: {sorted(set(seen))}")
+    assert set(seen) == {(size, 0), (0, size)}, sorted(set(seen))[:5]  # both, nothing between
+
+
+def open_reader(store: AnyStore) -> AnyStore:
+    """Another connection to the same store (the embedded one is read through itself)."""
+    if isinstance(store, Store):
+        return store
+    return RemoteStore(store.url, store.preset, limits=TEST_LIMITS)
+
+
+def _number(term: object) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
