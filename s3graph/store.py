@@ -16,12 +16,17 @@ the store as it was.
   those to RocksDB in a single ``IngestExternalFiles`` call, atomic across column families (read
   in Oxigraph's ``FileBulkLoader::save``); larger writes go through one transactional ``load``.
 
+- Every write logs the graphs it may change before it runs (:data:`CHANGE_LOG`) and, once
+  committed, rewrites a change marker (:data:`CHANGE_MARKER`): a running ``serve`` polls the
+  marker and re-reads only those graphs (:mod:`s3graph.api.live`).
+
 How graphs become the lines written is in :mod:`s3graph.rdf.graphs`. Queries see the union of
 the named graphs as their default graph unless a dataset is given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -57,6 +62,8 @@ __all__ = [
     "Store",
     "StoreChange",
     "Term",
+    "changes_since",
+    "log_intent",
     "mark_changed",
     "read_change",
     "replace_update",
@@ -120,11 +127,16 @@ class Store:
         store of record.
         """
         with cls.open(path, read_only=True) as disk:
-            data = disk._store.dump(format=ox.RdfFormat.N_QUADS)
+            return cls.copy_of(disk)
+
+    @classmethod
+    def copy_of(cls, disk: Store) -> Store:
+        """A read-only copy of the open store ``disk``, held in memory."""
+        data = disk._store.dump(format=ox.RdfFormat.N_QUADS)
         memory = ox.Store()
         if data:
             memory.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-        return cls(memory, Path(path), read_only=True, in_memory=True)
+        return cls(memory, disk.path, read_only=True, in_memory=True)
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
@@ -152,6 +164,7 @@ class Store:
         check_distinct(serialised)
         with self._write_lock:  # the old quads must still be current when the diff is applied
             old = {g.name: self._lines(g.iri) for g in serialised if self._has_graph(g.iri)}
+            token = self._intend([g.iri for g in serialised])
             try:
                 if not old and all(g.lines for g in serialised):
                     self._add_new_graphs(serialised)
@@ -162,7 +175,7 @@ class Store:
                     self._store.update(text)
             except OSError as exc:
                 raise _store_error(self.path, exc, "cannot be written") from exc
-            self._mark_changed()
+            self._mark_changed(token)
 
     def _add_new_graphs(self, graphs: Sequence[SerialisedGraph]) -> None:
         """Write graphs the store does not hold yet, all or nothing.
@@ -232,8 +245,9 @@ class Store:
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Apply the SPARQL Update ``text`` in one transaction (:class:`SyntaxError` if invalid)."""
         with self._write_lock:
+            token = self._intend(None)  # any graph
             self._store.update(text, base_iri=base_iri)
-            self._mark_changed()
+            self._mark_changed(token)
 
     def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes:
         """The triples of the named graph ``iri`` (None: the default graph) in ``fmt``."""
@@ -257,13 +271,29 @@ class Store:
         if replace:
             text = f"CLEAR SILENT {target} ;\n{text}"
         with self._write_lock:
+            token = self._intend(None if iri is None else [iri])
             self._store.update(text)
-            self._mark_changed()
+            self._mark_changed(token)
 
-    def _mark_changed(self) -> None:
+    def _intend(self, graphs: Sequence[str] | None) -> str | None:
+        """Before a write: its token, the graphs it may change logged (None: any graph)."""
+        if self.in_memory or self.read_only:
+            return None
+        return log_intent(self.path, graphs)
+
+    def _mark_changed(self, token: str | None) -> None:
         """Tell readers of the folder (a running ``serve``) that a write was committed."""
-        if not self.in_memory and not self.read_only:
-            mark_changed(self.path)
+        if token is not None:
+            mark_changed(self.path, token)
+
+    def refresh_graphs(self, source: Store, graphs: Sequence[str]) -> None:
+        """Make each named graph of ``graphs`` here what it is in ``source`` (an in-memory copy
+        kept in step with the store: :mod:`s3graph.api.kept`)."""
+        for iri in graphs:
+            graph = ox.NamedNode(iri)
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.bulk_extend(source._store.quads_for_pattern(None, None, None, graph))
 
     def has_graph(self, iri: str | None) -> bool:
         """Whether the named graph ``iri`` exists (the default graph always does)."""
@@ -331,6 +361,10 @@ class Store:
 
 #: The file in a store's folder rewritten after every committed write (RocksDB ignores it).
 CHANGE_MARKER = "S3GRAPH-CHANGED"
+#: The file in a store's folder where every write logs the graphs it may change, before it runs.
+CHANGE_LOG = "S3GRAPH-CHANGES"
+#: Bytes past which the change log starts afresh (a follower then copies the whole store once).
+CHANGE_LOG_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +375,49 @@ class StoreChange:
     at: datetime
 
 
-def mark_changed(path: Path) -> StoreChange:
+def log_intent(path: Path, graphs: Sequence[str] | None) -> str:
+    """Log in ``path`` that a write is about to change ``graphs`` (None: any); its token.
+
+    The line is appended before the write runs, so a reader that opened the store and then
+    read the log knows every graph that a write committed in what it opened may have changed
+    (:func:`changes_since`). A write that fails leaves a line that only costs a graph re-read.
+    """
+    token = f"{time.time_ns()}-{os.getpid()}"
+    log = Path(path) / CHANGE_LOG
+    line = f"{token} {' '.join(sorted(set(graphs))) if graphs is not None else '*'}\n"
+    try:
+        if log.exists() and log.stat().st_size > CHANGE_LOG_LIMIT:
+            temporary = log.with_name(f".{CHANGE_LOG}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_text("", encoding="utf-8")
+            os.replace(temporary, log)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(line)  # one append: whole to any reader of a local file
+    except OSError:  # a full disk: the write fails next; else a follower must not trust the log
+        with contextlib.suppress(OSError):
+            log.unlink(missing_ok=True)  # without it, followers copy the whole store
+    return token
+
+
+def changes_since(path: Path, token: str) -> set[str] | None:
+    """The graphs that writes after the write ``token`` may have changed (None: any graph, or
+    not known: ``token`` is no longer in the log)."""
+    try:
+        text = (Path(path) / CHANGE_LOG).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [line.split() for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    tokens = [line[0] if line else "" for line in lines]
+    if token not in tokens:
+        return None
+    graphs: set[str] = set()
+    for line in lines[tokens.index(token) + 1 :]:
+        if len(line) < 2 or "*" in line[1:]:
+            return None
+        graphs.update(line[1:])
+    return graphs
+
+
+def mark_changed(path: Path, token: str | None = None) -> StoreChange:
     """Record a committed write in the folder ``path``: a new :data:`CHANGE_MARKER`.
 
     Why a file of ours: pyoxigraph tells nothing about writes, and the folder's RocksDB files
@@ -351,11 +427,12 @@ def mark_changed(path: Path) -> StoreChange:
     A writer killed between its commit and the marker leaves the change untold until the next.
     """
     now = time.time_ns()
-    change = StoreChange(f"{now}-{os.getpid()}", datetime.fromtimestamp(now / 1e9, UTC))
+    token = token or f"{now}-{os.getpid()}"
+    change = StoreChange(token, datetime.fromtimestamp(now / 1e9, UTC))
     path = Path(path)
     temporary = path / f".{CHANGE_MARKER}.{os.getpid()}.{threading.get_ident()}"
     try:
-        temporary.write_text(f"{change.token}\n", encoding="ascii")
+        temporary.write_text(f"{token} {now}\n", encoding="ascii")
         os.replace(temporary, path / CHANGE_MARKER)
     except OSError as exc:  # the data is written; only a running server will not know at once
         logger.warning("%s: the change marker could not be written (%s)", path, exc)
@@ -365,8 +442,9 @@ def mark_changed(path: Path) -> StoreChange:
 def read_change(path: Path) -> StoreChange | None:
     """The last write :func:`mark_changed` recorded in ``path`` (None: none recorded)."""
     try:
-        token = (Path(path) / CHANGE_MARKER).read_text(encoding="ascii").strip()
-        nanoseconds = int(token.partition("-")[0])
+        text = (Path(path) / CHANGE_MARKER).read_text(encoding="ascii")
+        token, _, committed = text.strip().partition(" ")
+        nanoseconds = int(committed or token.partition("-")[0])
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return StoreChange(token, datetime.fromtimestamp(nanoseconds / 1e9, UTC))

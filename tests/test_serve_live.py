@@ -28,6 +28,7 @@ import pytest
 from conftest import find_shared_dir, shared_missing_reason
 
 from s3graph.api.execute import QueryJob, handle_job
+from s3graph.api.kept import kept_copy
 from s3graph.namespaces import DEFAULT_BASE
 from s3graph.querypool import PoolLimits, QueryPool
 from s3graph.querypool.mother import Mother, ZygoteNotReady
@@ -41,6 +42,7 @@ S3G = "https://w3id.org/s3graph/def#"
 FIRST = ("advanced-materials-for-batteries-2020-h1", "cybersecurity-2021-h1")
 LATER = "high-tech-farming-2021-h1"
 REPORTS = f"SELECT ?r WHERE {{ ?r a <{S3G}MonitoringReport> }}"
+TRIPLE = f"<{DEFAULT_BASE}a> <{S3G}b> 1"
 COUNT_REPORTS = f"SELECT (COUNT(?r) AS ?n) WHERE {{ ?r a <{S3G}MonitoringReport> }}"
 #: A cross join that runs far longer than the test waits (the store holds thousands of triples).
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
@@ -257,8 +259,7 @@ def test_the_change_marker_moves_with_each_write(store: Path) -> None:
     first = read_change(store)
     assert first is not None
     with Store.open(store) as opened:
-        triple = f"<{DEFAULT_BASE}a> <{S3G}b> 1"
-        opened.update(f"INSERT DATA {{ GRAPH <{DEFAULT_BASE}g> {{ {triple} }} }}")
+        opened.update(f"INSERT DATA {{ GRAPH <{DEFAULT_BASE}g> {{ {TRIPLE} }} }}")
     second = read_change(store)
     assert second is not None and second != first and second.at >= first.at
     with Store.open(store) as opened:
@@ -334,3 +335,25 @@ def test_zygotes_of_the_mother_serve_the_store_as_it_was_when_each_was_made(stor
             for pool in pools:
                 pool.close()
     assert counts == [len(FIRST), len(FIRST) + 1]
+
+
+def _quads(store: Store) -> set[str]:
+    return {str(quad) for quad in store._store}
+
+
+def test_the_kept_copy_rereads_only_what_changed_and_equals_a_fresh_copy(store: Path) -> None:
+    kept = kept_copy(store)
+    assert _quads(kept) == _quads(Store.in_memory_copy(store))
+    _ingest(store, LATER)
+    assert kept_copy(store) is kept  # brought up to date in place, graph by graph
+    assert _quads(kept) == _quads(Store.in_memory_copy(store))
+    subprocess.run(
+        _s3graph(store, "remove", "cybersecurity/2021-H1"), check=True, capture_output=True
+    )
+    assert kept_copy(store) is kept
+    assert _quads(kept) == _quads(Store.in_memory_copy(store))
+    with Store.open(store) as opened:  # an update may change any graph: copied whole
+        opened.update(f"INSERT DATA {{ GRAPH <{DEFAULT_BASE}g> {{ {TRIPLE} }} }}")
+    again = kept_copy(store)
+    assert again is not kept
+    assert _quads(again) == _quads(Store.in_memory_copy(store))

@@ -5,15 +5,18 @@ Every committed write to a store leaves a change marker in its folder
 :class:`Follower` polls it on a thread of its own (every :data:`POLL` seconds: a read of a
 tiny file). On a change it builds a NEW query pool over the data as it is now, while the old pool
 keeps answering: its zygote is forked by the :class:`~s3graph.querypool.mother.Mother` (the
-server has threads by then; forking it would be unsafe) and makes its own in-memory copy, or
-its workers open the disk store afresh. One query through the new pool starts a worker; then
-``app.state.pool`` is swapped (one attribute: atomic) and the old pool handed over to the new
+server has threads by then; forking it would be unsafe). In memory, the mother first brings its
+copy of the store up to date, re-reading only the graphs the writes logged
+(:mod:`s3graph.api.kept`), and the zygote shares that copy; on disk, the workers open the store
+afresh. One query through the new pool starts a worker; then ``app.state.pool`` is swapped (one
+attribute: atomic) and the old pool handed over to the new
 (:meth:`~s3graph.querypool.QueryPool.hand_over`): a request that still holds it is served by
 the new one, its running queries finish on the old data, and it closes once they have. So no
-request fails during a switch, and the data is at most a poll plus a copy behind.
+request fails during a switch, and the data is at most a poll plus the re-read behind.
 
-Memory: while the new copy is taken, and until the old pool's last running query has answered,
-the old and the new in-memory copies coexist (twice the store's size in memory, briefly).
+Memory: the mother holds one copy; each zygote shares it as it was when forked. The graphs a
+switch re-reads are held twice until the old pool has closed; a whole copy (at start, after a
+SPARQL update, or when the change log was started afresh) is held twice meanwhile.
 
 A pool carries the time of the change it serves (``QueryPool.as_of``); the pages' footer and
 the ``X-S3graph-Data-As-Of`` header of every answer say it. No ``Last-Modified``: without

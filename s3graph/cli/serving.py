@@ -15,6 +15,7 @@ from types import FrameType
 import uvicorn
 
 from s3graph.api.execute import handle_job, warm_up
+from s3graph.api.kept import kept_copy
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryPool
 from s3graph.querypool.mother import Mother
@@ -33,21 +34,21 @@ def pool_over(
 ) -> QueryPool:
     """A query pool over the store at ``path`` as it is now, its zygote forked by ``mother``.
 
-    In memory, the zygote takes the copy and its workers share it copy-on-write; else each
-    worker opens the store read-only.
+    In memory, the mother brings its copy of the store up to date (:mod:`s3graph.api.kept`) and
+    the zygote and its workers share it copy-on-write; else each worker opens the store
+    read-only.
     """
     if in_memory:
-        prepare = functools.partial(Store.in_memory_copy, path)
+        prepare: Callable[[], Store] = functools.partial(kept_copy, path)
     else:
         prepare = functools.partial(Store.open, path, read_only=True)
-    limits = settings.pool_limits()
     return QueryPool(
         prepare,
         handle_job,
-        limits,
+        settings.pool_limits(),
         inherit=in_memory,
         warm=warm_up,
-        zygote=mother.zygote,
+        zygote=functools.partial(mother.zygote, in_mother=in_memory),
         as_of=as_of,
     )
 

@@ -74,14 +74,20 @@ class Mother:
         query_memory: int,
         warm: Any = None,
         inherit: bool = False,
+        *,
+        in_mother: bool = False,
     ) -> Zygote:
         """A new zygote, forked by the mother, its store made and warmed; blocks until then.
+
+        With ``in_mother`` (and ``inherit``), ``prepare()`` runs in the mother itself, before
+        the fork: what it keeps there from one call to the next (a copy of the store brought up
+        to date: :mod:`s3graph.api.kept`) the zygote and its workers share copy-on-write.
 
         Raises :class:`ZygoteNotReady` when its store cannot be made, :class:`OSError` when the
         mother is gone. Not thread-safe: one caller at a time (the pool's spawn lock, or the
         one thread that follows the store).
         """
-        recipe = pickle.dumps((prepare, handle, query_memory, warm, inherit))
+        recipe = pickle.dumps((prepare, handle, query_memory, warm, inherit, in_mother))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             socket.send_fds(self._control, [recipe], [theirs.fileno()])
@@ -140,28 +146,50 @@ def _mother(control: socket.socket, parent: int) -> None:  # pragma: no cover - 
             for fd in fds:
                 os.close(fd)
             return  # the server is gone: our zygotes die with us
-        pid = fork_child(_born, control, fds[0], os.getpid(), recipe)
+        made, failed = _made_here(recipe)
+        pid = fork_child(_born, control, fds[0], os.getpid(), recipe, made, failed)
         os.close(fds[0])
         children.add(pid)
         control.send(_PID.pack(pid))
 
 
+def _made_here(recipe: bytes) -> tuple[Any, str | None]:  # pragma: no cover - in the mother
+    """The store of a recipe made ``in_mother``, here (None if not), or why it failed."""
+    try:
+        prepare, *_, inherit, in_mother = pickle.loads(recipe)
+        return (prepare() if inherit and in_mother else None), None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # an engine panic too: said by the zygote; the mother goes on
+        return None, _why(exc)
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _born(
-    mother: socket.socket, fd: int, parent: int, recipe: bytes
+    mother: socket.socket,
+    fd: int,
+    parent: int,
+    recipe: bytes,
+    made: Any,
+    failed: str | None,
 ) -> None:  # pragma: no cover - runs in the child
     """A zygote's life: make the store, warm up, say ready on ``fd``, fork workers on demand."""
     mother.close()
     control = socket.socket(fileno=fd)
     die_with_parent(parent)
     try:
-        prepare, handle, query_memory, warm, inherit = pickle.loads(recipe)
+        if failed is not None:
+            raise RuntimeError(failed)
+        prepare, handle, query_memory, warm, inherit, in_mother = pickle.loads(recipe)
         if inherit:
-            made = prepare()
-            prepare = _Made(made)
+            prepare = _Made(made if in_mother else prepare())
         if warm is not None:
             warm()
     except BaseException as exc:
-        control.send(f"{type(exc).__name__}: {exc}".encode()[:_RECIPE_MAX])
+        control.send((failed or _why(exc)).encode()[:_RECIPE_MAX])
         return
     control.send(_READY)
     serve_forks(control, parent, prepare, handle, query_memory)
