@@ -11,14 +11,17 @@ the rest of :mod:`s3graph.remote` speaks plain SPARQL 1.1:
   they share no term with s3graph's data. Its pragma ``define input:default-graph-exclude``
   would leave them out, but then a ``GRAPH <iri>`` inside an ``OPTIONAL`` matched nothing);
 - graphs the server keeps for itself, which s3graph never lists, counts or writes;
-- answers that are not what SPARQL 1.1 says: Virtuoso answers ``ASK`` with a one-row table
-  (``__ASK_RETVAL`` = 1/0) rather than a boolean (:func:`adapt_results`);
+- answers that are not what SPARQL 1.1 says, mended in the JSON before pyoxigraph parses it
+  (:func:`mend_json`): Virtuoso answers ``ASK`` with a one-row table (``__ASK_RETVAL`` = 1/0)
+  rather than a boolean, and writes a stored ``xsd:boolean`` as ``"1"``/``"0"``;
 - how much one update may hold: Virtuoso's SPARQL compiler gives up ("memory exhausted") on an
   ``INSERT DATA`` block of a few thousand triples, so its writes come in blocks of 1,000 (still
   one request per graph);
-- which results format is faithful: Virtuoso's JSON writes a stored ``true`` as ``"1"``, its
-  XML does not; and Virtuoso heeds only the first type of an ``Accept`` header, so each query
-  asks for one type fitting its form (:func:`s3graph.remote.binding.query_form`);
+- which results format to ask for: JSON first everywhere, since pyoxigraph's XML results
+  parser (0.5.13) trims the spaces and line breaks that begin or end a literal (``"a "`` comes
+  back as ``"a"``: Virtuoso's XML lost them, Oxigraph's own XML escapes them); and Virtuoso heeds
+  only the first type of an ``Accept`` header, so each query asks for one type fitting its form
+  (:func:`s3graph.remote.binding.query_form`);
 - what cannot be mended by adapting answers: the named queries a server answers wrongly
   (:data:`VIRTUOSO_DEVIATIONS`), said by name and reason.
 
@@ -33,18 +36,17 @@ the RDF4J/GraphDB REST API, whose repository answers queries, ``/statements`` up
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
-
-import pyoxigraph as ox
 
 __all__ = [
     "PRESETS",
     "Endpoints",
     "Preset",
     "Union",
-    "adapt_results",
+    "mend_json",
     "preset",
 ]
 
@@ -84,6 +86,8 @@ class Preset:
     system_graphs: frozenset[str] = field(default_factory=frozenset)
     #: whether ASK comes back as a table of one ``__ASK_RETVAL`` integer
     ask_as_table: bool = False
+    #: whether a stored ``xsd:boolean`` comes back in JSON as ``"1"``/``"0"``
+    boolean_digits: bool = False
     #: the most triples written in one ``GRAPH`` block of an update
     block_lines: int = 10_000
     #: named queries this server is known to answer otherwise than SPARQL 1.1 (and the embedded
@@ -150,13 +154,13 @@ PRESETS: dict[str, Preset] = {
         Union.NATIVE,
         system_graphs=VIRTUOSO_SYSTEM_GRAPHS,
         ask_as_table=True,
+        boolean_digits=True,
         # its SPARQL compiler ran out of memory ("SP030 ... memory exhausted") near 5,000
         # triples in one block
         block_lines=1_000,
         deviations=VIRTUOSO_DEVIATIONS,
-        # its JSON writes a stored xsd:boolean as "1", its XML keeps "true"; and it reads only
-        # the first type of an Accept header (406 when that one does not fit the query)
-        results_accept="application/sparql-results+xml",
+        # it reads only the first type of an Accept header (406 when that one does not fit)
+        results_accept="application/sparql-results+json",
         triples_accept="application/n-triples",
     ),
     # Fuseki: the store URL is the dataset's (http://host:3030/DATASET)
@@ -180,23 +184,27 @@ def preset(name: str) -> Preset:
         ) from None
 
 
-def with_paths(base: Preset, query: str, update: str, graph_store: str | None) -> Preset:
-    """``base`` with other endpoint paths (a server mounted elsewhere, or ``generic``'s own)."""
-    return replace(base, query_path=query, update_path=update, graph_store_path=graph_store)
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
-def adapt_results(
-    preset_: Preset, results: ox.QuerySolutions | ox.QueryBoolean
-) -> ox.QuerySolutions | ox.QueryBoolean:
-    """The answer as SPARQL 1.1 gives it: Virtuoso's one-row ASK table becomes a boolean."""
-    if not preset_.ask_as_table or not isinstance(results, ox.QuerySolutions):
-        return results
-    names = [variable.value for variable in results.variables]
-    if names != ["__ASK_RETVAL"]:
-        return results
-    rows = list(results)
-    value = rows[0]["__ASK_RETVAL"] if rows else None
-    truth = isinstance(value, ox.Literal) and value.value not in ("0", "false")
-    return ox.parse_query_results(
-        f'{{"head":{{}},"boolean":{"true" if truth else "false"}}}', ox.QueryResultsFormat.JSON
-    )
+def mend_json(preset_: Preset, data: bytes) -> bytes:
+    """SPARQL 1.1 JSON results as the server should have written them (``data`` if it did).
+
+    Virtuoso's one-row ``__ASK_RETVAL`` table becomes the boolean of an ASK, and its ``"1"`` and
+    ``"0"`` of type ``xsd:boolean`` become ``"true"`` and ``"false"`` (the canonical forms the
+    embedded store keeps; the same values).
+    """
+    if not (preset_.ask_as_table or preset_.boolean_digits):
+        return data
+    document = json.loads(data)
+    names = document.get("head", {}).get("vars")
+    rows = document.get("results", {}).get("bindings", [])
+    if preset_.ask_as_table and names == ["__ASK_RETVAL"]:
+        value = rows[0].get("__ASK_RETVAL", {}).get("value", "0") if rows else "0"
+        return json.dumps({"head": {}, "boolean": value not in ("0", "false")}).encode()
+    if preset_.boolean_digits:
+        for row in rows:
+            for term in row.values():
+                if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                    term["value"] = "true" if term["value"] == "1" else "false"
+    return json.dumps(document).encode()

@@ -54,7 +54,7 @@ from s3graph.remote.client import (
     QueryRejected,
     split_credentials,
 )
-from s3graph.remote.presets import Endpoints, Preset, adapt_results, preset
+from s3graph.remote.presets import Endpoints, Preset, mend_json, preset
 from s3graph.sparql_lex import has_keyword
 
 __all__ = ["SERVER_VARIABLE", "RemoteStore"]
@@ -172,8 +172,10 @@ class RemoteStore:
             raise SyntaxError(str(exc)) from None
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media in _RESULTS_FORMATS:
-            parsed = ox.parse_query_results(response.content, _RESULTS_FORMATS[media])
-            return adapt_results(self.preset, parsed)
+            data = response.content
+            if media == "application/sparql-results+json":
+                data = mend_json(self.preset, data)
+            return ox.parse_query_results(data, _RESULTS_FORMATS[media])
         if media in _GRAPH_FORMATS:
             return _as_query_triples(response.content, _GRAPH_FORMATS[media])
         raise self._http.error(
