@@ -5,11 +5,14 @@ Protocol (query, update) and the Graph Store Protocol, and carries the server's 
 the rest of :mod:`s3graph.remote` speaks plain SPARQL 1.1:
 
 - how a query without ``FROM`` gets the union of the named graphs as its default graph (what the
-  embedded store gives every query): a request parameter (Oxigraph), a special graph name (Jena
-  Fuseki's ``urn:x-arq:UnionGraph``), or the server's own default (GraphDB/RDF4J, and Virtuoso,
-  whose default graph is the union of *every* graph, its own configuration graphs included:
-  they share no term with s3graph's data. Its pragma ``define input:default-graph-exclude``
-  would leave them out, but then a ``GRAPH <iri>`` inside an ``OPTIONAL`` matched nothing);
+  embedded store gives every query): a request parameter (Oxigraph), or the server's own
+  default (GraphDB/RDF4J; Fuseki set up with ``unionDefaultGraph true`` on its TDB2 dataset;
+  Virtuoso, whose default graph is the union of *every* graph, its own configuration graphs
+  included: they share no term with s3graph's data. Its pragma ``define
+  input:default-graph-exclude`` would leave them out, but then a ``GRAPH <iri>`` inside an
+  ``OPTIONAL`` matched nothing). A dataset sent with the request (``default-graph-uri``, e.g.
+  Jena's ``urn:x-arq:UnionGraph``) would not do: it also empties the named graphs that
+  ``GRAPH <iri>`` reads (SPARQL 1.1 Protocol 2.1.4);
 - graphs the server keeps for itself, which s3graph never lists, counts or writes;
 - answers that are not what SPARQL 1.1 says, mended in the JSON before pyoxigraph parses it
   (:func:`mend_json`): Virtuoso answers ``ASK`` with a one-row table (``__ASK_RETVAL`` = 1/0)
@@ -56,8 +59,6 @@ class Union(Enum):
 
     #: the request parameter ``union-default-graph`` (Oxigraph's server)
     PARAMETER = "parameter"
-    #: ``default-graph-uri`` naming the server's union graph (Fuseki: ``urn:x-arq:UnionGraph``)
-    UNION_GRAPH = "union-graph"
     #: the server's default graph already is the union (GraphDB, Virtuoso, or Fuseki so set up)
     NATIVE = "native"
 
@@ -80,8 +81,6 @@ class Preset:
     update_path: str
     graph_store_path: str | None
     union: Union
-    #: the graph named in ``default-graph-uri`` for :attr:`Union.UNION_GRAPH`
-    union_graph: str | None = None
     #: graphs the server keeps for itself: never listed, counted or replaced
     system_graphs: frozenset[str] = field(default_factory=frozenset)
     #: whether ASK comes back as a table of one ``__ASK_RETVAL`` integer
@@ -106,12 +105,8 @@ class Preset:
 
     def query_parameters(self, *, union: bool) -> list[tuple[str, str]]:
         """Request parameters that make the default graph the union of the named graphs."""
-        if not union:
-            return []
-        if self.union is Union.PARAMETER:
+        if union and self.union is Union.PARAMETER:
             return [("union-default-graph", "true")]
-        if self.union is Union.UNION_GRAPH and self.union_graph is not None:
-            return [("default-graph-uri", self.union_graph)]
         return []
 
 
@@ -163,10 +158,9 @@ PRESETS: dict[str, Preset] = {
         results_accept="application/sparql-results+json",
         triples_accept="application/n-triples",
     ),
-    # Fuseki: the store URL is the dataset's (http://host:3030/DATASET)
-    "fuseki": Preset(
-        "fuseki", "/query", "/update", "/data", Union.UNION_GRAPH, "urn:x-arq:UnionGraph"
-    ),
+    # Fuseki: the store URL is the dataset's (http://host:3030/DATASET), a TDB2 dataset set up
+    # with tdb2:unionDefaultGraph true (else queries without GRAPH see an empty default graph)
+    "fuseki": Preset("fuseki", "/query", "/update", "/data", Union.NATIVE),
     # GraphDB / RDF4J: the store URL is the repository's (http://host:7200/repositories/ID)
     "graphdb": Preset("graphdb", "", "/statements", "/rdf-graphs/service", Union.NATIVE),
     # any SPARQL 1.1 server: the store URL answers queries and updates, no GSP unless given
