@@ -33,6 +33,7 @@ from servers import Server, free_port, oxigraph_server, virtuoso_server
 from s3graph.errors import StoreError
 from s3graph.remote import Endpoints, Limits, RemoteStore, is_store_url, preset
 from s3graph.remote.binding import with_values
+from s3graph.remote.presets import mend_json
 from s3graph.sparql import bind_parameters, list_queries
 from s3graph.store import Store
 from s3graph.vocab.sources.loading import load_file
@@ -481,3 +482,20 @@ def test_terms_come_back_as_the_embedded_store_gives_them(empty: AnyStore, tmp_p
         expected = rows(embedded, text, {})
     empty.replace_graphs([graph])
     assert rows(empty, text, {}) == expected
+
+
+def test_virtuosos_json_is_mended_before_parsing() -> None:
+    """Its ASK table is a boolean, its boolean digits are words; other answers pass untouched."""
+    virtuoso, oxigraph = preset("virtuoso"), preset("oxigraph")
+    ask = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "0"}}]}}'  # noqa: E501
+    assert ox.parse_query_results(mend_json(virtuoso, ask), ox.QueryResultsFormat.JSON) == (
+        ox.parse_query_results('{"head": {}, "boolean": false}', ox.QueryResultsFormat.JSON)
+    )
+    digits = b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1"}}]}}'  # noqa: E501
+    solutions = ox.parse_query_results(mend_json(virtuoso, digits), ox.QueryResultsFormat.JSON)
+    assert [str(s["b"]) for s in cast(ox.QuerySolutions, solutions)] == [
+        '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+    ]
+    assert mend_json(oxigraph, digits) is digits
+    plain = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+    assert mend_json(virtuoso, plain) is plain

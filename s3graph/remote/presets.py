@@ -188,15 +188,17 @@ def mend_json(preset_: Preset, data: bytes) -> bytes:
     ``"0"`` of type ``xsd:boolean`` become ``"true"`` and ``"false"`` (the canonical forms the
     embedded store keeps; the same values).
     """
-    if not (preset_.ask_as_table or preset_.boolean_digits):
-        return data
+    ask = preset_.ask_as_table and b'"__ASK_RETVAL"' in data
+    digits = preset_.boolean_digits and _XSD_BOOLEAN.encode() in data
+    if not (ask or digits):
+        return data  # the usual case: no parsing twice
     document = json.loads(data)
     names = document.get("head", {}).get("vars")
     rows = document.get("results", {}).get("bindings", [])
-    if preset_.ask_as_table and names == ["__ASK_RETVAL"]:
+    if ask and names == ["__ASK_RETVAL"]:
         value = rows[0].get("__ASK_RETVAL", {}).get("value", "0") if rows else "0"
         return json.dumps({"head": {}, "boolean": value not in ("0", "false")}).encode()
-    if preset_.boolean_digits:
+    if digits:
         for row in rows:
             for term in row.values():
                 if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
