@@ -513,6 +513,40 @@ def corpus_store(folder: Path, shared: Path, base: str) -> Iterator[Any]:
         yield store
 
 
+@pytest.fixture(scope="session")
+def corpus_nuts_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One store of the shared corpus with NUTS 2021 (see :func:`corpus_store`) for the whole
+    session: the page tests only read it, so it is built once."""
+    from s3graph.namespaces import DEFAULT_BASE
+
+    folder = tmp_path_factory.mktemp("corpus-nuts") / "store"
+    with corpus_store(folder, shared_dir, DEFAULT_BASE) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def corpus_client(corpus_nuts_store: Any) -> Any:
+    """A TestClient of the web app over :func:`corpus_nuts_store` (the default base)."""
+    from fastapi.testclient import TestClient
+
+    from s3graph.api.app import create_app
+    from s3graph.api.settings import ApiSettings
+
+    return TestClient(create_app(ApiSettings(), corpus_nuts_store))
+
+
+def nuts_labels(shared: Path) -> dict[str, set[str]]:
+    """Every NUTS label (national and Latin) a code has in any version of the reference tables."""
+    import csv
+
+    labels: dict[str, set[str]] = {}
+    for path in sorted((shared / "reference").glob("nuts-20*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                labels.setdefault(row["code"], set()).update({row["label"], row["label_latin"]})
+    return labels
+
+
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """``app`` served by uvicorn on a free 127.0.0.1 port, in a thread; yields its base URL."""

@@ -19,14 +19,14 @@ from __future__ import annotations
 import csv
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import corpus_store, live_server
+from conftest import live_server, nuts_labels
+from test_browser import _chromium
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
@@ -44,24 +44,11 @@ MINING = BASE + "partnership/mining-industry"
 WIDTHS = (1280, 390)
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium package)")
-    pytest.skip("chromium is not installed (apt-get install chromium)")
-
-
 @pytest.fixture(scope="module")
-def site(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+def site(corpus_nuts_store: Store) -> Iterator[tuple[str, Store]]:
     """A live server on 127.0.0.1 over the shared corpus with NUTS loaded, and its store."""
-    folder = tmp_path_factory.mktemp("analyst") / "store"
-    with (
-        corpus_store(folder, shared_dir, BASE) as store,
-        live_server(create_app(ApiSettings(base=BASE), store)) as url,
-    ):
-        yield url, store
+    with live_server(create_app(ApiSettings(base=BASE), corpus_nuts_store)) as url:
+        yield url, corpus_nuts_store
 
 
 @pytest.fixture(scope="module")
@@ -133,16 +120,6 @@ def _section(page: Any, heading: str) -> Any:
     return found.first
 
 
-def _nuts_labels(shared: Path) -> dict[str, set[str]]:
-    """Every NUTS label (national and Latin) a code has in any version of the reference tables."""
-    labels: dict[str, set[str]] = {}
-    for path in sorted((shared / "reference").glob("nuts-20*.csv")):
-        with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                labels.setdefault(row["code"], set()).update({row["label"], row["label_latin"]})
-    return labels
-
-
 # -- (a) whom Mining Industry works with, and the evidence --------------------------------------
 
 
@@ -189,7 +166,7 @@ def test_b_regions_in_more_than_one_partnership_with_names(
     expected = {row["code"] for row in _rows(store, "most-shared-regions")}
     assert expected, "regions are shared in the corpus"
     assert set(shown) == expected  # the page's answer is the named query's answer
-    labels = _nuts_labels(shared_dir)
+    labels = nuts_labels(shared_dir)
     for code, text in shown.items():
         assert text in labels[code] or any(label in text for label in labels[code]), (code, text)
 

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import corpus_store
 from fastapi.testclient import TestClient
 
-from s3graph.api.app import create_app
-from s3graph.api.settings import ApiSettings
 from s3graph.api.views import value
 from s3graph.sparql import load_query, run_query
 from s3graph.store import Store
@@ -38,15 +33,13 @@ SELECT ?label WHERE {
 
 
 @pytest.fixture(scope="module")
-def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The shared corpus with NUTS loaded."""
-    with corpus_store(tmp_path_factory.mktemp("cross") / "store", shared_dir, BASE) as opened:
-        yield opened
+def store(corpus_nuts_store: Store) -> Store:
+    return corpus_nuts_store
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(ApiSettings(base=BASE), store))
+def client(corpus_client: TestClient) -> TestClient:
+    return corpus_client
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ say why they are empty. A partnership's events come past and planned apart, each
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from conftest import corpus_store, ingest_linked
+from conftest import ingest_linked
 from fastapi.testclient import TestClient
 
 from s3graph.api import views
@@ -91,14 +89,13 @@ def _local(iri: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    with corpus_store(tmp_path_factory.mktemp("index") / "store", shared_dir, BASE) as opened:
-        yield opened
+def store(corpus_nuts_store: Store) -> Store:
+    return corpus_nuts_store
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(ApiSettings(base=BASE), store))
+def client(corpus_client: TestClient) -> TestClient:
+    return corpus_client
 
 
 # -- indexes -----------------------------------------------------------------------------------

@@ -11,13 +11,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ingest_linked
 from fastapi.testclient import TestClient
 
 from s3graph.api import views
@@ -129,18 +127,13 @@ def _local(iri: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from s3graph.vocab.sources.loading import load_file
-
-    with Store.open(tmp_path_factory.mktemp("report-page") / "store") as opened:
-        ingest_linked(opened, [shared_dir / "corpus"], BASE)
-        load_file(opened, shared_dir / "reference" / "nuts-2021.csv")
-        yield opened
+def store(corpus_nuts_store: Store) -> Store:
+    return corpus_nuts_store
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(ApiSettings(base=BASE), store))
+def client(corpus_client: TestClient) -> TestClient:
+    return corpus_client
 
 
 @pytest.fixture(scope="module")

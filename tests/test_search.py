@@ -8,16 +8,11 @@ nothing, refuse a one-letter search with a reason, and echo the text safely.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 
 import pytest
-from conftest import corpus_store
 from fastapi.testclient import TestClient
 
-from s3graph.api.app import create_app
-from s3graph.api.settings import ApiSettings
 from s3graph.sparql import load_query, run_query
 from s3graph.store import Store
 
@@ -39,14 +34,13 @@ SELECT DISTINCT ?item ?label WHERE {
 
 
 @pytest.fixture(scope="module")
-def store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    with corpus_store(tmp_path_factory.mktemp("search") / "store", shared_dir, BASE) as opened:
-        yield opened
+def store(corpus_nuts_store: Store) -> Store:
+    return corpus_nuts_store
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(ApiSettings(base=BASE), store))
+def client(corpus_client: TestClient) -> TestClient:
+    return corpus_client
 
 
 def _expected(store: Store, text: str) -> set[str]:

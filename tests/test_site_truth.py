@@ -11,7 +11,6 @@ every partnership, region and report page, ``/cross`` and a search. On all of th
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from html import unescape
@@ -19,11 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import corpus_store
+from conftest import nuts_labels
 from fastapi.testclient import TestClient
-
-from s3graph.api.app import create_app
-from s3graph.api.settings import ApiSettings
 
 BASE = "https://w3id.org/s3graph/"
 NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
@@ -65,34 +61,26 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def crawled(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
+def crawled(corpus_client: TestClient) -> dict[str, Page]:
     """Every page reached from the starting pages, parsed."""
-    folder = tmp_path_factory.mktemp("truth") / "store"
-    with corpus_store(folder, shared_dir, BASE) as store:
-        client = TestClient(create_app(ApiSettings(base=BASE), store))
-        pages: dict[str, Page] = {}
-        queue = list(START)
-        while queue:
-            path = queue.pop()
-            if path in pages:
-                continue
-            response = client.get(path, headers={"Accept": "text/html"})
-            assert response.status_code == 200, (path, response.status_code)
-            page = Page()
-            page.feed(response.text)
-            pages[path] = page
-            queue.extend(h for h, _ in page.links if FOLLOWED.match(h) and h not in pages)
-        return pages
+    pages: dict[str, Page] = {}
+    queue = list(START)
+    while queue:
+        path = queue.pop()
+        if path in pages:
+            continue
+        response = corpus_client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 200, (path, response.status_code)
+        page = Page()
+        page.feed(response.text)
+        pages[path] = page
+        queue.extend(h for h, _ in page.links if FOLLOWED.match(h) and h not in pages)
+    return pages
 
 
 @pytest.fixture(scope="module")
-def nuts_labels(shared_dir: Path) -> dict[str, set[str]]:
-    labels: dict[str, set[str]] = {}
-    for path in sorted((shared_dir / "reference").glob("nuts-20*.csv")):
-        with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                labels.setdefault(row["code"], set()).update({row["label"], row["label_latin"]})
-    return labels
+def labels(shared_dir: Path) -> dict[str, set[str]]:
+    return nuts_labels(shared_dir)
 
 
 def test_the_crawl_reaches_every_kind_of_page(crawled: dict[str, Page]) -> None:
@@ -110,12 +98,12 @@ def _region_links(crawled: dict[str, Page]) -> Iterator[tuple[str, str, str]]:
 
 
 def test_every_region_link_reads_as_its_nuts_label(
-    crawled: dict[str, Page], nuts_labels: dict[str, set[str]]
+    crawled: dict[str, Page], labels: dict[str, set[str]]
 ) -> None:
     wrong = []
     seen = 0
     for path, code, text in _region_links(crawled):
-        if code not in nuts_labels:
+        if code not in labels:
             continue  # a code NUTS does not hold: its page says so (judged elsewhere)
         readings = {  # the link's text, or it without the code written beside the name
             text,
@@ -123,22 +111,22 @@ def test_every_region_link_reads_as_its_nuts_label(
             " ".join(text.replace(code, " ").split()).strip(" ·-:,\u2013"),
         }
         seen += 1
-        if not readings & (nuts_labels[code] | {""}):
+        if not readings & (labels[code] | {""}):
             wrong.append(f"{path}: /region/{code} reads {text!r}")
     assert seen > 50, "the crawl saw region links"
     assert not wrong, "\n".join(sorted(set(wrong))[:30])
 
 
 def test_a_region_page_is_headed_by_its_nuts_label(
-    crawled: dict[str, Page], nuts_labels: dict[str, set[str]]
+    crawled: dict[str, Page], labels: dict[str, set[str]]
 ) -> None:
     wrong = []
     for path, page in crawled.items():
         code = path.rsplit("/", 1)[-1]
-        if not (path.startswith("/region/") and code in nuts_labels):
+        if not (path.startswith("/region/") and code in labels):
             continue
         title = " ".join("".join(page.text).split())
-        if not any(label in title for label in nuts_labels[code]):
+        if not any(label in title for label in labels[code]):
             wrong.append(path)
     assert not wrong, wrong
 
