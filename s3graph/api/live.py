@@ -86,6 +86,7 @@ class Follower:
         self._thread.start()
 
     def _follow(self) -> None:
+        said = ""
         while not self._stop.wait(self.poll):
             change = read_change(self.store)
             if change is None or change == self.change:
@@ -93,7 +94,8 @@ class Follower:
             try:
                 self._switch(change)
             except Exception as exc:  # the old pool goes on; the next look tries again
-                if not self._stop.is_set():
+                if not self._stop.is_set() and str(exc) != said:  # said once, not every look
+                    said = str(exc)
                     logger.warning("s3graph: could not take up the new data (%s)", exc)
 
     def _switch(self, change: StoreChange) -> None:

@@ -26,6 +26,7 @@ import pickle
 import select
 import socket
 import struct
+import threading
 from typing import Any
 
 from s3graph.process import die_with_parent
@@ -66,6 +67,7 @@ class Mother:
         self.pid = fork_child(mother)
         theirs.close()
         self._control = ours
+        self._lock = threading.Lock()  # one exchange with the mother at a time
 
     def zygote(
         self,
@@ -84,14 +86,14 @@ class Mother:
         to date: :mod:`s3graph.api.kept`) the zygote and its workers share copy-on-write.
 
         Raises :class:`ZygoteNotReady` when its store cannot be made, :class:`OSError` when the
-        mother is gone. Not thread-safe: one caller at a time (the pool's spawn lock, or the
-        one thread that follows the store).
+        mother is gone.
         """
         recipe = pickle.dumps((prepare, handle, query_memory, warm, inherit, in_mother))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            socket.send_fds(self._control, [recipe], [theirs.fileno()])
-            message = self._control.recv(_PID.size)
+            with self._lock:
+                socket.send_fds(self._control, [recipe], [theirs.fileno()])
+                message = self._control.recv(_PID.size)
             if len(message) != _PID.size:
                 raise OSError("the query mother did not answer")
             (pid,) = _PID.unpack(message)
@@ -129,7 +131,7 @@ class Mother:
 
 
 def _mother(control: socket.socket, parent: int) -> None:  # pragma: no cover - in the child
-    gc.freeze()  # nothing inherited is ever finalised here (see zygote._zygote)
+    gc.freeze()  # nothing inherited is ever finalised here (see zygote.serve_forks)
     die_with_parent(parent)
     close_listeners(keep=control.fileno())
     children: set[int] = set()
