@@ -32,7 +32,7 @@ from s3graph.api.kept import kept_copy
 from s3graph.namespaces import DEFAULT_BASE
 from s3graph.querypool import PoolLimits, QueryPool
 from s3graph.querypool.mother import Mother, ZygoteNotReady
-from s3graph.store import Store
+from s3graph.store import CHANGE_LOG, CHANGE_LOG_LIMIT, Store, changes_since
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -359,3 +359,36 @@ def test_the_kept_copy_rereads_only_what_changed_and_equals_a_fresh_copy(store: 
     again = kept_copy(store)
     assert again is not kept
     assert _quads(again) == _quads(Store.in_memory_copy(store))
+
+
+def test_a_change_log_started_afresh_makes_the_kept_copy_whole_again(store: Path) -> None:
+    kept = kept_copy(store)
+    with (store / CHANGE_LOG).open("a", encoding="utf-8") as log:  # past its limit
+        log.write(f"0-0 {DEFAULT_BASE}g\n" * (CHANGE_LOG_LIMIT // 10))
+    _ingest(store, LATER)
+    assert (store / CHANGE_LOG).stat().st_size < CHANGE_LOG_LIMIT
+    assert changes_since(store, "0-0") is None
+    again = kept_copy(store)
+    assert again is not kept
+    assert _quads(again) == _quads(Store.in_memory_copy(store))
+
+
+def test_a_server_taking_updates_follows_its_own_writes(store: Path) -> None:
+    server = Server(store, "--update-token", "secret")
+    try:
+        first_as_of = server.as_of()
+        time.sleep(1.1)
+        inserted = f"INSERT DATA {{ GRAPH <{DEFAULT_BASE}g> {{ {TRIPLE} }} }}"
+        answer = server.client.post(
+            "/update", data={"update": inserted}, headers={"Authorization": "Bearer secret"}
+        )
+        assert answer.status_code == 204, answer.text
+        asked = f"ASK {{ GRAPH <{DEFAULT_BASE}g> {{ {TRIPLE} }} }}"
+        found = server.client.get("/sparql", params={"query": asked})
+        assert found.json()["boolean"] is True
+        deadline = time.monotonic() + 5
+        while server.as_of() == first_as_of:
+            assert time.monotonic() < deadline, "the as-of time did not move within 5 s"
+            time.sleep(0.1)
+    finally:
+        assert "Traceback" not in server.stop()
