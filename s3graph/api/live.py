@@ -59,14 +59,13 @@ class Follower:
 
     def __init__(
         self,
-        state: Any,
         store: Path,
         build: BuildPool,
         *,
         reopen: Callable[[], Store] | None = None,
         poll: float = POLL,
     ) -> None:
-        self.state = state
+        self.state: Any = None  # the app's state, given to start()
         self.store = Path(store)
         self.build = build
         self.reopen = reopen
@@ -82,7 +81,9 @@ class Follower:
         """The pool to start with, over the store as it is now."""
         return self.build(_as_of(self.change))
 
-    def start(self) -> None:
+    def start(self, state: Any) -> None:
+        """Follow the store, swapping ``state.pool`` (an app's state, holding the first pool)."""
+        self.state = state
         self._thread.start()
 
     def _follow(self) -> None:

@@ -148,7 +148,6 @@ def serve(
             in_memory = read_only and memory
             with Store.open(settings.store, read_only=read_only) as store:
                 follower = Follower(
-                    None,
                     settings.store,
                     functools.partial(pool_over, settings.store, api_settings, mother, in_memory),
                     reopen=functools.partial(Store.open, settings.store, read_only=True)
@@ -156,8 +155,7 @@ def serve(
                     else None,
                 )
                 app = create_app(api_settings, store, pool=follower.first_pool())
-                follower.state = app.state
-                follower.start()
+                follower.start(app.state)
                 site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
                 click.echo(
                     f"s3graph: serving {settings.store} ({mode}): open {site}/ "
