@@ -230,9 +230,13 @@ def render(
     past_events: Sequence[Row],
     planned_events: Sequence[Row],
     section_two: dict[str, str | Sequence[str]],
-    sdg: Sequence[str | None],
+    sdg: Sequence[str | tuple[str, ...] | None],
 ) -> str:
-    """The text of a report with these answers, in the layout of the EU Survey text export."""
+    """The text of a report with these answers, in the layout of the EU Survey text export.
+
+    Each ``sdg`` entry is the ticked column, a tuple of ticked columns (a row ticked twice, as
+    real exports have), or None (no tick).
+    """
     out: list[str] = [HEADER]
 
     def block(*lines: str) -> None:
@@ -296,7 +300,9 @@ def render(
     out.append("\t" + "\t".join(SDG_COLUMNS))
     for goal, (title, rating) in enumerate(zip(SDG_GOALS, sdg, strict=True), start=1):
         cells = [
-            '<input checked="" type="radio"/>' if column == rating else '<input type="radio"/>'
+            '<input checked="" type="radio"/>'
+            if column == rating or (isinstance(rating, tuple) and column in rating)
+            else '<input type="radio"/>'
             for column in SDG_COLUMNS
         ]
         out.append(f"Goal {goal}. {title}\t" + "\t".join(cells))
