@@ -26,7 +26,7 @@ from s3graph.api import dumps, openapi, sparql, update
 from s3graph.api.arrival import Arrival
 from s3graph.api.errors import ApiError, error_response, install_error_handlers
 from s3graph.api.execute import handle_job, warm_up
-from s3graph.api.live import AS_OF_HEADER, DataAsOf
+from s3graph.api.live import AS_OF_HEADER, DataAsOf, data_as_of
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryPool
 from s3graph.querypool.isolation import leave_network
@@ -87,11 +87,11 @@ def query_pool(settings: ApiSettings, store: Store) -> QueryPool:
     An in-memory store is inherited by the workers (copy-on-write); an on-disk one is opened
     read-only in each worker, beside this process's own handle.
     """
-    limits = settings.pool_limits()
+    limits, as_of = settings.pool_limits(), data_as_of(store.path)
     if store.in_memory:
-        return QueryPool(lambda: store, handle_job, limits, inherit=True, warm=warm_up)
+        return QueryPool(lambda: store, handle_job, limits, inherit=True, warm=warm_up, as_of=as_of)
     opener = functools.partial(Store.open, store.path, read_only=True)
-    return QueryPool(opener, handle_job, limits, warm=warm_up)
+    return QueryPool(opener, handle_job, limits, warm=warm_up, as_of=as_of)
 
 
 def _offline() -> None:

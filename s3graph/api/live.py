@@ -39,7 +39,7 @@ from s3graph.api.execute import QueryJob
 from s3graph.querypool import QueryPool
 from s3graph.store import Store, StoreChange, read_change
 
-__all__ = ["AS_OF_HEADER", "DataAsOf", "Follower", "as_of_text"]
+__all__ = ["AS_OF_HEADER", "DataAsOf", "Follower", "as_of_text", "data_as_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,11 @@ class Follower:
 def _as_of(change: StoreChange | None) -> datetime:
     """When the data about to be read was current: its change, else now (no change recorded)."""
     return change.at if change is not None else datetime.now(UTC)
+
+
+def data_as_of(store: Path) -> datetime:
+    """When the data of the store folder ``store`` was current: its last write, else now."""
+    return _as_of(read_change(store))
 
 
 def as_of_text(when: datetime | None) -> str:
