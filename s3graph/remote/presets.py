@@ -128,10 +128,6 @@ VIRTUOSO_SYSTEM_GRAPHS = frozenset(
 VIRTUOSO_DEVIATIONS = {
     "most-shared-regions": "Virtuoso's optimiser fails on it (SQ156 Bad dfe in sqlo_place_exp)",
     "page-index-regions": "Virtuoso's optimiser fails on it (SQ156 Bad dfe in sqlo_place_exp)",
-    "page-region-nuts": "the row of the region itself (skos:broader* at length zero) is missing",
-    "page-report-answers": "Virtuoso has no boolean values: BOUND(...) comes back as 1 or 0",
-    "reports": "the periods' dates come back unbound: an OPTIONAL holding a subquery and a "
-    "FILTER on a variable bound outside it matches nothing",
     "shared-regions": "GROUP_CONCAT's order is the engine's (SPARQL 1.1, 18.5.1.7); Virtuoso "
     "joins the codes in another order than Oxigraph",
 }
