@@ -30,7 +30,7 @@ from conftest import find_shared_dir, shared_missing_reason
 from s3graph.api.execute import QueryJob, handle_job
 from s3graph.api.kept import kept_copy
 from s3graph.namespaces import DEFAULT_BASE
-from s3graph.querypool import PoolLimits, QueryPool
+from s3graph.querypool import PoolLimits, QueryPool, QueryStopped
 from s3graph.querypool.mother import Mother, ZygoteNotReady
 from s3graph.store import CHANGE_LOG, CHANGE_LOG_LIMIT, Store, changes_since
 
@@ -392,3 +392,10 @@ def test_a_server_taking_updates_follows_its_own_writes(store: Path) -> None:
             time.sleep(0.1)
     finally:
         assert "Traceback" not in server.stop()
+
+
+def test_a_job_given_to_a_closed_pool_is_told_the_server_is_stopping() -> None:
+    pool = _memory_pool(3)
+    pool.close()
+    with pytest.raises(QueryStopped, match="the server is stopping"):
+        pool.run(QueryJob("ASK { ?s ?p ?o }"))

@@ -257,8 +257,8 @@ class QueryPool:
         with self._lock:
             if self._successor is not None:
                 return None
-            if self._closed:
-                raise RuntimeError("the query pool is closed")
+            if self._closed:  # the server is stopping: a 503, not an error of ours
+                raise stopped("closed", self.limits, waited=time.monotonic() - arrived, ran=0)
             waiter = _Waiter()
             queue = self._queue[network]
             if not queue:
@@ -271,10 +271,11 @@ class QueryPool:
                 if waiter.worker is None and not waiter.may_spawn:
                     if self._successor is not None:
                         return None  # the hand-over took it out of the queue
+                    waited = time.monotonic() - arrived
                     if self._closed:
-                        raise RuntimeError("the query pool is closed")
+                        raise stopped("closed", self.limits, waited=waited, ran=0)
                     queue.remove(waiter)
-                    raise stopped("queued", self.limits, waited=time.monotonic() - arrived, ran=0)
+                    raise stopped("queued", self.limits, waited=waited, ran=0)
         if waiter.worker is not None:
             return waiter.worker
         try:
