@@ -126,8 +126,6 @@ VIRTUOSO_SYSTEM_GRAPHS = frozenset(
 #: mend these (the rows are missing, or a boolean is an integer): the queries would have to be
 #: written around them.
 VIRTUOSO_DEVIATIONS = {
-    "most-shared-regions": "Virtuoso's optimiser fails on it (SQ156 Bad dfe in sqlo_place_exp)",
-    "page-index-regions": "Virtuoso's optimiser fails on it (SQ156 Bad dfe in sqlo_place_exp)",
     "shared-regions": "GROUP_CONCAT's order is the engine's (SPARQL 1.1, 18.5.1.7); Virtuoso "
     "joins the codes in another order than Oxigraph",
 }
