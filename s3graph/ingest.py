@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from s3graph.linking.links import Linker
     from s3graph.rdf.graphs import NamedGraph
     from s3graph.reference import ReferenceStamp
-    from s3graph.store import SerialisedGraph, Store
+    from s3graph.store import GraphStore, SerialisedGraph
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _expand(path: Path) -> list[Path]:
 
 
 def ingest(
-    store: Store,
+    store: GraphStore,
     paths: Sequence[Path],
     *,
     base: str,

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from s3graph.linking.links import Linker
     from s3graph.rdf.graphs import NamedGraph, SerialisedGraph
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
     from s3graph.validate.problems import Problem
     from s3graph.vocab.nuts_index import NutsIndex
 
@@ -66,7 +66,7 @@ class Rejudged:
     sourceless: list[str] = field(default_factory=list)
 
 
-def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
+def stored_sources(store: GraphStore) -> list[tuple[str, StoredSource]]:
     """Every stored report's IRI with its source file as the store keeps it, by IRI."""
     found: list[tuple[str, StoredSource]] = []
     for row in _solutions(store, "store/stored-sources"):
@@ -78,12 +78,12 @@ def stored_sources(store: Store) -> list[tuple[str, StoredSource]]:
     return found
 
 
-def stored_reports(store: Store) -> list[str]:
+def stored_reports(store: GraphStore) -> list[str]:
     """The IRIs of the reports in the store (graphs typed ``s3g:MonitoringReport``)."""
     return [row["report"].value for row in _solutions(store, "store/stored-reports")]
 
 
-def _solutions(store: Store, name: str) -> QuerySolutions:
+def _solutions(store: GraphStore, name: str) -> QuerySolutions:
     """The solutions of ``queries/{name}.rq`` (``store/...``: the store's own bookkeeping)."""
     text = (resource_dir("queries") / f"{name}.rq").read_text(encoding="utf-8")
     solutions = store.query(text)
@@ -92,7 +92,7 @@ def _solutions(store: Store, name: str) -> QuerySolutions:
 
 
 def rejudge(
-    store: Store,
+    store: GraphStore,
     *,
     base: str,
     reference: Reference,
@@ -130,7 +130,7 @@ def rejudge(
     return Rejudged(graphs, len(sources), problems, sourceless)
 
 
-def _moved(store: Store, old: str, new: str, source: StoredSource) -> list[NamedGraph]:
+def _moved(store: GraphStore, old: str, new: str, source: StoredSource) -> list[NamedGraph]:
     """The report ``old`` now reads as ``new``: its old graphs emptied, its source moved."""
     from rdflib import URIRef
 
@@ -164,14 +164,14 @@ class Staleness:
         )
 
 
-def staleness(store: Store, stamp: ReferenceStamp) -> Staleness:
+def staleness(store: GraphStore, stamp: ReferenceStamp) -> Staleness:
     """Compare the reference data each report's validation graph records with ``stamp`` (now's),
     with the query the pages use (``page-judgements``)."""
     digests = [row["digest"].value for row in _solutions(store, "page-judgements")]
     return Staleness(len(digests), sum(digest != stamp.digest for digest in digests))
 
 
-def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:
+def nuts_after(store: GraphStore, graphs: Sequence[Graph]) -> NutsIndex:
     """The NUTS index in force once ``graphs`` replace theirs: the snapshot, with every version
     stored (or about to be) in place of its own. Read from a copy in memory of the store's NUTS
     graphs and the new ones, so nothing is written before the reports are judged anew."""
@@ -186,7 +186,7 @@ def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:
         return iri.startswith(NUTS_SCHEME_PREFIX) or iri == str(NUTS_CHANGES_GRAPH)
 
     replaced = {str(g.identifier) for g in graphs}
-    copy = StoreClass(ox.Store(), store.path, in_memory=True)
+    copy = StoreClass(ox.Store(), Path(str(store.path)), in_memory=True)  # named only
     for iri in store.graphs():
         if is_nuts(iri) and iri not in replaced:
             data = store.dump_graph(iri, ox.RdfFormat.N_TRIPLES)
@@ -196,7 +196,7 @@ def nuts_after(store: Store, graphs: Sequence[Graph]) -> NutsIndex:
 
 
 def update_reference(
-    store: Store,
+    store: GraphStore,
     graphs: Sequence[Graph],
     *,
     base: str,

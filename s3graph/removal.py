@@ -39,7 +39,7 @@ from s3graph.mapping.triples import NamedTriples
 from s3graph.sparql import load_query, plain, run_query
 
 if TYPE_CHECKING:
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
 
 #: ``PARTNERSHIP-SLUG/PERIOD`` as a user writes it: ``cybersecurity/2021-H1`` (any case).
 _SLUG_PERIOD = re.compile(
@@ -85,7 +85,7 @@ def report_of(reference: str, *, base: str) -> str:
 
 
 def find_reports(
-    store: Store,
+    store: GraphStore,
     references: Sequence[str] = (),
     *,
     base: str,
@@ -132,7 +132,7 @@ def _reports_of_partnership(stored: Iterable[str], partnership: str, *, base: st
     return sorted(g for g in stored if g.startswith(prefix) and "/" not in g[len(prefix) :])
 
 
-def synthetic_reports(store: Store, *, base: str) -> list[str]:
+def synthetic_reports(store: GraphStore, *, base: str) -> list[str]:
     """The reports marked ``s3g:synthetic true`` (the bundled examples), sorted."""
     result = run_query(store, load_query("page-synthetic"), {}, base=base)
     column = result.columns.index("report")
@@ -144,7 +144,7 @@ def graphs_of(report: str, stored: Iterable[str]) -> list[str]:
     return sorted(g for g in stored if g == report or g.startswith(report + "/"))
 
 
-def remove(store: Store, reports: Sequence[str]) -> list[Removed]:
+def remove(store: GraphStore, reports: Sequence[str]) -> list[Removed]:
     """Drop every graph of each report of ``reports`` in one transaction; what was dropped.
 
     ``reports`` are report IRIs from :func:`find_reports`.

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 import pyoxigraph as ox
 
@@ -56,6 +56,7 @@ from s3graph.rdf.graphs import (
 __all__ = [
     "ATOMIC_BULK_LIMIT",
     "CHANGE_MARKER",
+    "GraphStore",
     "NamedGraph",
     "QueryDataset",
     "SerialisedGraph",
@@ -101,6 +102,63 @@ def dataset_in_text(text: str) -> bool:
 #: up to 1,000,000 quads (its ``DEFAULT_BULK_LOAD_BATCH_SIZE``) in one atomic RocksDB ingestion;
 #: half of that keeps a margin should the batch size shrink.
 ATOMIC_BULK_LIMIT = 500_000
+
+
+class GraphStore(Protocol):
+    """What the commands, the ingest, the export and the server use of a store, of either kind.
+
+    :class:`Store` (pyoxigraph in a folder) and :class:`s3graph.remote.RemoteStore` (a SPARQL
+    1.1 server) both satisfy it; code typed with it works on either. Folder things (the change
+    marker, the in-memory copy) are :class:`Store`'s alone.
+    """
+
+    @property
+    def path(self) -> Path | str:
+        """Where the store is, as messages name it: its folder, or the server's URL."""
+        ...
+
+    @property
+    def read_only(self) -> bool: ...
+
+    def query(
+        self,
+        text: str,
+        substitutions: Mapping[str, Term] | None = None,
+        *,
+        dataset: QueryDataset | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResults: ...
+
+    def update(self, text: str, *, base_iri: str | None = None) -> None: ...
+
+    def replace_graphs(self, graphs: Sequence[NamedGraph | SerialisedGraph]) -> None: ...
+
+    def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes: ...
+
+    def load_graph(
+        self, iri: str | None, data: bytes, fmt: ox.RdfFormat, *, replace: bool
+    ) -> None: ...
+
+    def has_graph(self, iri: str | None) -> bool: ...
+
+    def count(self) -> int: ...
+
+    def graph_size(self, iri: str) -> int: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def graph_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
 
 
 class Store:

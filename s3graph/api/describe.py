@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from s3graph.store import Store
+from s3graph.store import GraphStore
 
 _PREFIXES = """\
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -50,7 +50,9 @@ def service_description(endpoint: str, *, updates: bool) -> list[ox.Triple]:
     return list(ox.parse(text, format=ox.RdfFormat.TURTLE))
 
 
-def void_description(store: Store, *, dataset: str, endpoint: str, base: str) -> list[ox.Triple]:
+def void_description(
+    store: GraphStore, *, dataset: str, endpoint: str, base: str
+) -> list[ox.Triple]:
     """The VoID triples of the store: size, endpoint and IRI space."""
     text = _PREFIXES + _VOID.format(
         dataset=dataset,

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from s3graph.rdf.formats import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.rdf.results import JsonWriter, writer_for
-from s3graph.store import QueryDataset, Store, Term
+from s3graph.store import GraphStore, QueryDataset, Store, Term
 
 __all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of", "warm_up"]
 
@@ -74,7 +74,7 @@ def kind_of(results: object) -> str:
     return "graph"
 
 
-def handle_job(store: Store, job: QueryJob) -> QueryOutcome:
+def handle_job(store: GraphStore, job: QueryJob) -> QueryOutcome:
     """Evaluate ``job`` on ``store`` and serialise its results (in a query worker).
 
     Raises :class:`SyntaxError` for a malformed query, :class:`NotAcceptable` when the request

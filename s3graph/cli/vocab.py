@@ -17,7 +17,7 @@ from s3graph.cli.support import (
 )
 
 if TYPE_CHECKING:
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
     from s3graph.vocab.sources.loading import VocabUpdate
 
 NUTS_VERSION_CHOICES = ("2010", "2013", "2016", "2021", "2024", "all")
@@ -146,7 +146,7 @@ def _echo_lines(lines: list[str]) -> None:
         click.echo(line)
 
 
-def rejudge_with(settings: Settings, store: Store, update: VocabUpdate) -> None:
+def rejudge_with(settings: Settings, store: GraphStore, update: VocabUpdate) -> None:
     """Write ``update`` and every stored report judged against it in one write; say what."""
     from s3graph.judging import stored_reports, update_reference
     from s3graph.validate import summary as problem_summary

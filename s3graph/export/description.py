@@ -40,7 +40,7 @@ from s3graph.rdf.namespaces import (
     XSD,
 )
 from s3graph.sparql import load_description_query, select
-from s3graph.store import Store
+from s3graph.store import GraphStore
 
 __all__ = [
     "DESCRIPTION_STEM",
@@ -130,7 +130,7 @@ def file_facts(folder: Path, path: Path) -> FileFacts:
 
 
 def describe(
-    store: Store,
+    store: GraphStore,
     files: Iterable[FileFacts],
     statistics: Statistics,
     settings: Description,
@@ -158,7 +158,7 @@ def describe(
     return sorted_triples(triples)
 
 
-def partnership_titles(store: Store) -> dict[str, str]:
+def partnership_titles(store: GraphStore) -> dict[str, str]:
     """Partnership IRI -> its name, for every partnership with reports."""
     return {row["partnership"].value: row["keyword"].value for row in _query(store, "keywords")}
 
@@ -236,13 +236,13 @@ def _template(settings: Description) -> Iterable[ox.Triple]:
         yield ox.Triple(quad.subject, predicate, value)
 
 
-def _query(store: Store, name: str) -> list[ox.QuerySolution]:
+def _query(store: GraphStore, name: str) -> list[ox.QuerySolution]:
     """The solutions of the description query ``queries/dumps/{name}.rq``."""
     query = load_description_query(name)
     return list(select(store, query.text, query.path, kind="description query"))
 
 
-def _coverage(add: _Adder, store: Store, settings: Description) -> None:
+def _coverage(add: _Adder, store: GraphStore, settings: Description) -> None:
     dataset = settings.dataset
     row = _query(store, "coverage")[0]
     if row["startDate"] is not None and row["endDate"] is not None:
@@ -315,7 +315,7 @@ def _title(name: str, format_name: str) -> str:
     return f"The union of the named graphs, {format_name}"
 
 
-def _void(add: _Adder, store: Store, settings: Description, statistics: Statistics) -> None:
+def _void(add: _Adder, store: GraphStore, settings: Description, statistics: Statistics) -> None:
     dataset = settings.dataset
     add(dataset, f"{_VOID}uriSpace", ox.Literal(settings.base))
     add(dataset, f"{_VOID}sparqlEndpoint", f"{settings.base}sparql")

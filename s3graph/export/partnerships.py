@@ -19,7 +19,7 @@ from s3graph.export.sorting import LineSorter
 from s3graph.export.views import Syntax, write_view
 from s3graph.resources import resource_dir
 from s3graph.slug import slugify
-from s3graph.store import Store
+from s3graph.store import GraphStore
 
 __all__ = ["PARTNERSHIP_DIR", "PartnershipFiles", "partnership_graphs"]
 
@@ -29,7 +29,7 @@ PARTNERSHIP_DIR = "partnerships"
 FORMATS = ("ttl", "jsonld")
 
 
-def partnership_graphs(store: Store) -> dict[str, list[str]]:
+def partnership_graphs(store: GraphStore) -> dict[str, list[str]]:
     """Partnership IRI -> the named graphs of its slice (its reports and their validation)."""
     text = (resource_dir("queries") / "dumps" / "partnership-graphs.rq").read_text("utf-8")
     slices: dict[str, list[str]] = {}

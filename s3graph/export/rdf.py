@@ -31,7 +31,7 @@ from s3graph.export.partnerships import PartnershipFiles, partnership_graphs
 from s3graph.export.sorting import LineSorter
 from s3graph.export.views import Statistics, Syntax, write_view
 from s3graph.mapping.source import SOURCE_TEXT_SUFFIX
-from s3graph.store import Store
+from s3graph.store import GraphStore
 
 __all__ = ["DUMP_STEM", "RDF_FORMATS", "Progress", "RdfDumps", "write_rdf"]
 
@@ -55,7 +55,7 @@ class RdfDumps:
 
 
 def write_rdf(
-    store: Store,
+    store: GraphStore,
     out: Path,
     work: Path,
     *,
@@ -112,7 +112,7 @@ def write_rdf(
     return dumps
 
 
-def _graph_lines(store: Store, graph: str | None, added: list[str]) -> list[bytes]:
+def _graph_lines(store: GraphStore, graph: str | None, added: list[str]) -> list[bytes]:
     """The sorted N-Triples lines of ``graph``: from the store, or the concepts the export adds."""
     if graph in added:
         return list(concept_lines())

@@ -36,7 +36,7 @@ from s3graph.export.rdf import RDF_FORMATS, Progress, RdfDumps, write_rdf
 from s3graph.export.tables import write_tables
 from s3graph.export.views import Syntax
 from s3graph.namespaces import DEFAULT_BASE, PREFIXES
-from s3graph.store import Store
+from s3graph.store import GraphStore, Store
 
 __all__ = [
     "ALL_FORMATS",
@@ -102,7 +102,7 @@ class ExportSummary:
 
 
 def export(
-    store: Store,
+    store: GraphStore,
     out: Path,
     settings: ExportSettings | None = None,
     *,
@@ -120,7 +120,7 @@ def export(
     tables: Background[list[Path]] | None = None
     try:
         if "csv" in settings.formats:
-            tables = Background(_tables_job(store.path, staging / CSV_DIR, settings.gzip))
+            tables = Background(_tables_job(store, staging / CSV_DIR, settings.gzip))
         syntax = Syntax(dict(PREFIXES), settings.base)
         dumps = write_rdf(
             store, staging, staging / ".work", formats=settings.formats,
@@ -166,12 +166,16 @@ def export(
     )  # fmt: skip
 
 
-def _tables_job(store_path: Path, folder: Path, gzip: bool) -> Callable[[], list[Path]]:
-    """The CSV tables, written from a read-only view of the store at ``store_path``."""
+def _tables_job(store: GraphStore, folder: Path, gzip: bool) -> Callable[[], list[Path]]:
+    """The CSV tables, written in another thread from a view of its own of ``store``: a
+    read-only view of the folder, or the same server over connections of their own."""
 
     def job() -> list[Path]:
-        with Store.open(store_path, read_only=True) as view:
-            return write_tables(view, folder, gzip=gzip)
+        from s3graph.remote import RemoteStore
+
+        view = store.another() if isinstance(store, RemoteStore) else None
+        with view or Store.open(Path(store.path), read_only=True) as opened:
+            return write_tables(opened, folder, gzip=gzip)
 
     return job
 

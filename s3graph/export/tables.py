@@ -30,7 +30,7 @@ from s3graph.errors import QueryError
 from s3graph.export.files import open_text_output, output_path
 from s3graph.rdf.namespaces import CSVW
 from s3graph.sparql import Column, TableQuery, load_tables, plain, select
-from s3graph.store import Store
+from s3graph.store import GraphStore
 
 __all__ = [
     "CSVW_CONTEXT",
@@ -63,7 +63,7 @@ def table_file_name(table: TableQuery, *, gzip: bool) -> str:
 
 
 def write_tables(
-    store: Store, out: Path, *, gzip: bool = False, progress: Progress | None = None
+    store: GraphStore, out: Path, *, gzip: bool = False, progress: Progress | None = None
 ) -> list[Path]:
     """Write every table as ``out/{table}.csv`` (``.csv.gz`` with ``gzip``), then the CSVW
     metadata ``out/csv-metadata.json``; returns the paths written, the metadata last.
@@ -85,7 +85,7 @@ def write_tables(
     return written
 
 
-def write_csv(store: Store, table: TableQuery, path: Path, *, gzip: bool) -> int:
+def write_csv(store: GraphStore, table: TableQuery, path: Path, *, gzip: bool) -> int:
     """Stream the rows of ``table`` into the CSV file ``path``; returns the number of rows."""
     solutions = _solutions(store, table)
     rows = 0
@@ -98,7 +98,7 @@ def write_csv(store: Store, table: TableQuery, path: Path, *, gzip: bool) -> int
     return rows
 
 
-def _solutions(store: Store, table: TableQuery) -> Iterator[list[str]]:
+def _solutions(store: GraphStore, table: TableQuery) -> Iterator[list[str]]:
     """The rows of ``table`` as plain strings ('' for unbound), checked against its columns."""
     solutions = select(store, table.text, table.path, kind="table query")
     projected = tuple(variable.value for variable in solutions.variables)

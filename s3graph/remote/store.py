@@ -130,6 +130,17 @@ class RemoteStore:
         limits = limits or Limits.from_environment(environ)
         return cls(clean, chosen, credentials=credentials, limits=limits, endpoints=endpoints)
 
+    def another(self) -> RemoteStore:
+        """The same server over connections of its own (for another thread or process)."""
+        http = self._http
+        return RemoteStore(
+            self.url,
+            self.preset,
+            credentials=http.credentials,
+            limits=http.limits,
+            endpoints=self.endpoints,
+        )
+
     @property
     def path(self) -> str:
         """Where the store is, as messages name it (the embedded store's folder, here the URL)."""

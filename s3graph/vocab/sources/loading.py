@@ -47,7 +47,7 @@ from s3graph.vocab.sources.stored import (
 )
 
 if TYPE_CHECKING:
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
 
 #: File name endings read as RDF (SKOS NUTS or the UN SDG KOS).
 RDF_SUFFIXES = (".ttl", ".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld")
@@ -83,7 +83,9 @@ class NamesSummary:
 # -- NUTS files ----------------------------------------------------------------------------------
 
 
-def load_nuts_file(store: Store, path: str | Path, *, version: int | None = None) -> LoadSummary:
+def load_nuts_file(
+    store: GraphStore, path: str | Path, *, version: int | None = None
+) -> LoadSummary:
     """Load one NUTS file into the store, replacing the graphs it holds.
 
     The layout is detected: a region CSV (reference layout ``code,level,country,label,...`` or
@@ -100,7 +102,7 @@ def load_nuts_file(store: Store, path: str | Path, *, version: int | None = None
 
 
 def _nuts_file_graphs(
-    store: Store, source: Path, version: int | None
+    store: GraphStore, source: Path, version: int | None
 ) -> tuple[list[Graph], list[GraphSummary]]:
     if source.suffix.lower() in RDF_SUFFIXES:
         regions = nuts_skos.read_nuts_skos(source, version)
@@ -176,7 +178,7 @@ def _read_text(source: Path) -> str:
 
 
 def fetch_nuts(
-    store: Store, versions: Iterable[int], *, cache_dir: Path | None = None
+    store: GraphStore, versions: Iterable[int], *, cache_dir: Path | None = None
 ) -> list[LoadSummary]:
     """Download the GISCO attribute tables of ``versions`` (cached) and load them, all or nothing.
 
@@ -211,14 +213,14 @@ def _fetched_nuts(
     return graphs, summaries
 
 
-def load_sdg_file(store: Store, path: str | Path) -> LoadSummary:
+def load_sdg_file(store: GraphStore, path: str | Path) -> LoadSummary:
     """Load the UN SDG KOS (goals, targets, indicators), replacing the SDG graph."""
     graph = _skolemised(sdg.load_sdg_kos(path))
     store.replace_graphs([graph])
     return LoadSummary(str(path), (_sdg_summary(graph),))
 
 
-def fetch_sdg(store: Store, *, cache_dir: Path | None = None) -> LoadSummary:
+def fetch_sdg(store: GraphStore, *, cache_dir: Path | None = None) -> LoadSummary:
     """Download the UN SDG KOS (cached) and load it, replacing the SDG graph."""
     url = sources.sdg_kos_url()
     path = fetching.fetch(url, cache_dir=cache_dir)
@@ -255,7 +257,7 @@ def fetch_wikidata_names(
 # -- any vocabulary file -----------------------------------------------------------------------
 
 
-def load_file(store: Store, path: str | Path, *, version: int | None = None) -> LoadSummary:
+def load_file(store: GraphStore, path: str | Path, *, version: int | None = None) -> LoadSummary:
     """Load a NUTS file (:func:`load_nuts_file`) or the UN SDG KOS, told apart by content."""
     source = Path(path)
     if source.suffix.lower() in RDF_SUFFIXES:
@@ -318,7 +320,7 @@ def vocabulary_files(paths: Sequence[str | Path]) -> VocabFiles:
     return VocabFiles(list(dict.fromkeys(files)), frozenset(found_in_folders - named))
 
 
-def read_files(store: Store, paths: VocabFiles, *, version: int | None = None) -> VocabUpdate:
+def read_files(store: GraphStore, paths: VocabFiles, *, version: int | None = None) -> VocabUpdate:
     """Every vocabulary file of ``paths`` read and checked, all before anything is written.
 
     NUTS region tables, the NUTS changes table, SKOS NUTS, the UN SDG KOS and the SDG CSV tables
@@ -351,7 +353,7 @@ def read_files(store: Store, paths: VocabFiles, *, version: int | None = None) -
 
 
 def _with_changes(
-    store: Store, update: VocabUpdate, changes: list[NutsChange] | None, source: str
+    store: GraphStore, update: VocabUpdate, changes: list[NutsChange] | None, source: str
 ) -> VocabUpdate:
     """``update`` with the NUTS changes graph built again when it depends on what changed."""
     graphs, summaries = update.graphs, update.summaries
@@ -368,14 +370,14 @@ def _with_changes(
 
 
 def fetch_nuts_graphs(
-    store: Store, versions: Iterable[int], *, cache_dir: Path | None = None
+    store: GraphStore, versions: Iterable[int], *, cache_dir: Path | None = None
 ) -> VocabUpdate:
     """:func:`fetch_nuts` without the write: the downloaded versions (and changes rebuilt)."""
     graphs, summaries = _fetched_nuts(versions, cache_dir)
     return _with_changes(store, VocabUpdate(graphs, summaries), None, "the NUTS changes stored")
 
 
-def fetch_sdg_graphs(store: Store, *, cache_dir: Path | None = None) -> VocabUpdate:
+def fetch_sdg_graphs(store: GraphStore, *, cache_dir: Path | None = None) -> VocabUpdate:
     """:func:`fetch_sdg` without the write."""
     url = sources.sdg_kos_url()
     graph = _skolemised(sdg.load_sdg_kos(fetching.fetch(url, cache_dir=cache_dir)))
@@ -388,7 +390,7 @@ class _OneFile:
     summary: LoadSummary
 
 
-def _read_one(store: Store, path: Path, version: int | None) -> _OneFile | list[NutsChange]:
+def _read_one(store: GraphStore, path: Path, version: int | None) -> _OneFile | list[NutsChange]:
     """One file's graphs; the rows of a NUTS changes table (built into a graph at the end)."""
     if path.suffix.lower() in RDF_SUFFIXES:
         data = path.read_bytes()
@@ -410,7 +412,7 @@ def _read_one(store: Store, path: Path, version: int | None) -> _OneFile | list[
     return _OneFile(graphs, LoadSummary(str(path), tuple(summaries)))
 
 
-def _codes_in_force(store: Store, graphs: Sequence[Graph]) -> dict[int, set[str]]:
+def _codes_in_force(store: GraphStore, graphs: Sequence[Graph]) -> dict[int, set[str]]:
     """The codes of every NUTS version: the snapshot's, those stored in their place, the new."""
     from s3graph.vocab.nuts_snapshot import snapshot_index
 
@@ -428,7 +430,7 @@ def _codes_in_force(store: Store, graphs: Sequence[Graph]) -> dict[int, set[str]
 # -- base vocabularies -------------------------------------------------------------------------
 
 
-def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
+def ensure_base_vocabularies(store: GraphStore) -> list[GraphSummary]:
     """Write the offline SDG goals and the partnership registry when they are not in the store.
 
     Idempotent: the SDG graph is written only when absent (a UN SDG KOS loaded before is kept);
@@ -442,7 +444,7 @@ def ensure_base_vocabularies(store: Store) -> list[GraphSummary]:
     ]
 
 
-def base_vocabulary_graphs(store: Store) -> list[Graph]:
+def base_vocabulary_graphs(store: GraphStore) -> list[Graph]:
     """The graphs :func:`ensure_base_vocabularies` would write, for a caller that writes them in
     its own write (``ingest``: reports and base vocabularies all at once)."""
     present = set(store.graphs())

@@ -18,7 +18,7 @@ from s3graph.vocab import nuts_rdf, registry, sdg
 from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
 
 if TYPE_CHECKING:
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
 
 #: The named graph of the partnership registry (``s3graph/vocab/partnerships.ttl``).
 REGISTRY_GRAPH = URIRef(registry.REGISTRY_GRAPH)
@@ -41,7 +41,7 @@ class GraphSummary:
         return f"{self.iri}: {self.triples} triples ({self.description})"
 
 
-def nuts_index_from_store(store: Store) -> NutsIndex | None:
+def nuts_index_from_store(store: GraphStore) -> NutsIndex | None:
     """The NUTS index of every version (and the changes) in the store; None without a version."""
     regions = [
         NutsRegion(
@@ -61,7 +61,7 @@ def nuts_index_from_store(store: Store) -> NutsIndex | None:
     return NutsIndex.from_rows(regions, changes)
 
 
-def stored_changes(store: Store) -> list[NutsChange]:
+def stored_changes(store: GraphStore) -> list[NutsChange]:
     """The NUTS change table in the store (empty when none was loaded)."""
     return [
         NutsChange(
@@ -75,7 +75,7 @@ def stored_changes(store: Store) -> list[NutsChange]:
     ]
 
 
-def codes_by_version(store: Store) -> dict[int, set[str]]:
+def codes_by_version(store: GraphStore) -> dict[int, set[str]]:
     """The codes of every NUTS version in the store (for the change links)."""
     codes: dict[int, set[str]] = defaultdict(set)
     for row in run_rows(store, "nuts-regions"):
@@ -83,7 +83,7 @@ def codes_by_version(store: Store) -> dict[int, set[str]]:
     return dict(codes)
 
 
-def vocabulary_graphs(store: Store) -> list[GraphSummary]:
+def vocabulary_graphs(store: GraphStore) -> list[GraphSummary]:
     """The vocabulary graphs in the store (NUTS versions and changes, SDGs, registry), sorted."""
     return [
         GraphSummary(iri, store.graph_size(iri), describe_graph(iri))
@@ -115,7 +115,7 @@ def describe_graph(iri: str) -> str:
     }.get(iri, "vocabulary")
 
 
-def run_rows(store: Store, name: str) -> list[Row]:
+def run_rows(store: GraphStore, name: str) -> list[Row]:
     """The rows of a named query as plain values (None where unbound)."""
     from s3graph.namespaces import DEFAULT_BASE
     from s3graph.sparql import load_query, plain, run_query
