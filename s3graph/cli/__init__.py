@@ -22,13 +22,18 @@ from s3graph.cli.commands import examples_dir, ingest, parse, query, stats
 from s3graph.cli.export import export
 from s3graph.cli.remove import remove
 from s3graph.cli.serve import serve
-from s3graph.cli.support import Settings, silence_closed_pipes
+from s3graph.cli.support import Settings, silence_closed_pipes, store_location
+from s3graph.cli.transfer import pull, push
 from s3graph.cli.validate import validate
 from s3graph.cli.vocab import vocab
 from s3graph.errors import ReportError, S3GraphError, is_no_space, no_space_error
 from s3graph.namespaces import DEFAULT_BASE
 
 __all__ = ["EXIT_BUG", "examples_dir", "main"]
+
+#: The kinds of ``--server``: the presets of :mod:`s3graph.remote.presets` (a test checks they
+#: agree), named here so that the CLI starts without importing the HTTP client.
+SERVER_KINDS = ("oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
 
 #: Exit code of an unexpected exception (BSD ``EX_SOFTWARE``).
 EXIT_BUG = 70
@@ -105,7 +110,7 @@ def _no_space(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
     if filename is not None:
         folder = Path(os.fsdecode(filename)).parent
     else:
-        folder = settings.store if settings is not None else Path.cwd()
+        folder = (settings.folder if settings is not None else None) or Path.cwd()
     error = no_space_error(folder, err)
     click.echo(str(error), err=True)
     return click.exceptions.Exit(error.exit_code)
@@ -123,13 +128,23 @@ def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
 )
 @click.option(
     "--store",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="PATH",
+    metavar="PATH|URL",
     envvar="S3GRAPH_STORE",
     default="./s3graph-data",
     show_default=True,
     show_envvar=True,
-    help="Folder of the on-disk store (created when missing).",
+    help="Folder of the on-disk store (created when missing), or the URL of a SPARQL 1.1 server "
+    "(http://HOST:PORT/...) holding the graph; its user and password in S3GRAPH_STORE_USER and "
+    "S3GRAPH_STORE_PASSWORD, a request's time limit in S3GRAPH_STORE_TIMEOUT (seconds).",
+)
+@click.option(
+    "--server",
+    type=click.Choice(SERVER_KINDS),
+    envvar="S3GRAPH_SERVER",
+    default=None,
+    show_envvar=True,
+    help="The kind of SPARQL server at a store URL (its endpoints and quirks); default oxigraph. "
+    "generic: the URL answers both queries and updates.",
 )
 @click.option(
     "--base",
@@ -143,13 +158,13 @@ def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages (and tracebacks of bugs).")
 @click.version_option(__version__, prog_name="s3graph")
 @click.pass_context
-def main(ctx: click.Context, store: Path, base: str, verbose: bool) -> None:
+def main(ctx: click.Context, store: str, server: str | None, base: str, verbose: bool) -> None:
     """s3graph: S3 partnership monitoring reports as an RDF knowledge graph."""
     _configure_logging(verbose)
-    ctx.obj = Settings(store=store, base=base, verbose=verbose)
+    ctx.obj = Settings(store_location(store), base, verbose, server)
 
 
-for _command in (parse, ingest, validate, query, stats, vocab, export, serve):
+for _command in (parse, ingest, validate, query, stats, vocab, export, serve, push, pull):
     main.add_command(_command)
 main.add_command(remove)
 main.add_command(check)
