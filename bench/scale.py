@@ -80,6 +80,7 @@ TARGET_INGEST_1M = 300.0  # seconds for 1M triples
 TARGET_MEM = 1.2  # s3graph serve p50 / oxigraph serve in memory, at most
 TARGET_DISK = 1.0  # s3graph serve p50 / oxigraph serve on disk, at most
 SERVERS = ("s3graph", "oxigraph-disk", "oxigraph-mem")
+FLOOR_QUERY = "SELECT * WHERE { }"  # one empty row: the cost of a request itself
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Size:
     p95: dict[str, dict[str, float]] = field(default_factory=dict)
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # query -> server -> rows
     failed: dict[str, str] = field(default_factory=dict)  # "server query" -> error
+    floor: dict[str, float] = field(default_factory=dict)  # server -> p50 of an empty query
     remote: dict[str, Run] = field(default_factory=dict)
 
 
@@ -164,8 +166,28 @@ def load_nuts(store: Path, nuts: Path | None, size: Size) -> None:
         f" {size.vocab_quads:,} quads")  # fmt: skip
 
 
-def ingest(store: Path, reports: Path, size: Size) -> None:
-    size.ingest = run = measured([tool("s3graph"), "--store", str(store), "ingest", str(reports)])
+def ingest(store: Path, reports: Path, size: Size, by_part: bool = False) -> None:
+    """``s3graph ingest`` of the whole folder, or (``by_part``) one call per folder of 1,000.
+
+    One call holds every report of the run until its single write (its memory grows with the
+    run); by part, each call holds 1,000 reports and writes them into the growing store.
+    """
+    command = [tool("s3graph"), "--store", str(store), "ingest"]
+    if not by_part:
+        size.ingest = run = measured([*command, str(reports)])
+    else:
+        parts = []
+        for folder in sorted(reports.glob("part-*")):
+            parts.append(measured([*command, str(folder)]))
+            say(f"    {folder.name}: exit {parts[-1].code}, {parts[-1].seconds:.1f} s,"
+                f" peak {peak(parts[-1]):.0f} MB")  # fmt: skip
+        size.ingest = run = Run(
+            seconds=sum(p.seconds for p in parts),
+            tree_mb=max(p.tree_mb for p in parts),
+            own_mb=max(p.own_mb for p in parts),
+            code=max(p.code for p in parts),
+            said=f"{len(parts)} calls; last: {parts[-1].said}",
+        )
     with Store.open(store, read_only=True) as opened:
         size.quads = opened.count()
     added = size.quads - size.vocab_quads
@@ -270,6 +292,8 @@ def queries(work: Path, store: Path, size: Size, runs: int) -> None:
                     continue
                 size.p50[server.name][query.name] = percentile(times, 0.5)
                 size.p95[server.name][query.name] = percentile(times, 0.95)
+            # What a request costs whatever the data: HTTP, the server's own path, no matching.
+            size.floor[server.name] = percentile(latencies(server, FLOOR_QUERY, runs), 0.5)
         print_queries(size, mix)
     finally:
         for server in servers:
@@ -313,6 +337,8 @@ def print_queries(size: Size, mix: Sequence[NamedQuery]) -> None:
         to_disk = f"{mine / disk:.2f}" if mine and disk else "-"
         say(f"  {query.name:<24} {shown:>7} | " + " | ".join(f"{c:>25}" for c in cells)
             + f" | {to_mem:>7} | {to_disk:>8}")  # fmt: skip
+    floors = ", ".join(f"{s} {ms(size.floor.get(s))} ms" for s in SERVERS)
+    say(f"  floor ({FLOOR_QUERY}, p50): {floors}")
     for what, error in size.failed.items():
         say(f"  FAILED {what}: {error}")
 
@@ -430,6 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--nuts", type=lambda v: None if v == "none" else Path(v), default=default_nuts(),
         help="NUTS CSV loaded before ingest ('none': only the packaged snapshot judges)",
     )  # fmt: skip
+    parser.add_argument(
+        "--by-part", action="store_true",
+        help="one s3graph ingest per folder of 1,000 reports (bounded memory; for 10M)",
+    )  # fmt: skip
+    parser.add_argument("--no-export", action="store_true", help="skip the export")
     parser.add_argument("--no-queries", action="store_true", help="ingest and export only")
     parser.add_argument(
         "--remote", action="append", default=[], metavar="KIND=URL",
@@ -454,8 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"\n== ~{target:,} triples (load {os.getloadavg()[0]:.1f})")
             generate(here / "reports", size, args.seed)
             load_nuts(here / "store", args.nuts, size)
-            ingest(here / "store", here / "reports", size)
-            export(here / "store", here / "export", size)
+            ingest(here / "store", here / "reports", size, args.by_part)
+            if not args.no_export:
+                export(here / "store", here / "export", size)
             for kind, url in remotes:
                 remote_ingest(kind, url, here / "reports", size)
             if not args.no_queries:
