@@ -79,7 +79,7 @@ def test_documented_command_exists(call: list[str]) -> None:
             command = word
             break
         assert re.search(rf"(^|[\s,/]){re.escape(word)}\b", global_help), word
-        if word in ("--store", "--base"):
+        if word in ("--store", "--server", "--base"):
             next(words)  # the option's value
     else:
         return  # only global options (``s3graph --help``)

@@ -30,7 +30,7 @@ from s3graph.api.live import AS_OF_HEADER, DataAsOf, data_as_of
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryPool
 from s3graph.querypool.isolation import leave_network
-from s3graph.store import Store
+from s3graph.store import GraphStore, Store
 
 __all__ = ["create_app"]
 
@@ -38,7 +38,9 @@ __all__ = ["create_app"]
 WRITE_PATHS = ("/update", "/store")
 
 
-def create_app(settings: ApiSettings, store: Store, pool: QueryPool | None = None) -> FastAPI:
+def create_app(
+    settings: ApiSettings, store: GraphStore, pool: QueryPool | None = None
+) -> FastAPI:
     """The s3graph web app over ``store``; it does not close the store.
 
     The query workers are forked here (see :func:`query_pool`) unless ``pool`` is given: call it
@@ -58,7 +60,10 @@ def create_app(settings: ApiSettings, store: Store, pool: QueryPool | None = Non
     app.state.pool = pool
     app.state.waiters = ThreadPoolExecutor(WAITERS, thread_name_prefix="s3graph-wait")
     app.state.executor = ThreadPoolExecutor(
-        2, thread_name_prefix="s3graph-store", initializer=_offline
+        2,
+        thread_name_prefix="s3graph-store",
+        # a SPARQL server as the store is reached over the network; the guard stays in front
+        initializer=_offline if isinstance(store, Store) else None,
     )
     app.state.online = ThreadPoolExecutor(1, thread_name_prefix="s3graph-online")
     weakref.finalize(app, _shut, app.state)
@@ -81,12 +86,20 @@ def create_app(settings: ApiSettings, store: Store, pool: QueryPool | None = Non
 WAITERS = 256
 
 
-def query_pool(settings: ApiSettings, store: Store) -> QueryPool:
+def query_pool(settings: ApiSettings, store: GraphStore) -> QueryPool:
     """The pool of query workers over ``store``, with the limits of ``settings``.
 
     An in-memory store is inherited by the workers (copy-on-write); an on-disk one is opened
-    read-only in each worker, beside this process's own handle.
+    read-only in each worker, beside this process's own handle; a SPARQL server is spoken to by
+    each worker over connections of its own (workers keep the network then).
     """
+    if not isinstance(store, Store):
+        from s3graph.remote import RemoteStore
+
+        assert isinstance(store, RemoteStore)
+        return QueryPool(
+            store.another, handle_job, settings.pool_limits(), warm=warm_up, networked=True
+        )
     limits, as_of = settings.pool_limits(), data_as_of(store.path)
     if store.in_memory:
         return QueryPool(lambda: store, handle_job, limits, inherit=True, warm=warm_up, as_of=as_of)

@@ -14,6 +14,7 @@ from s3graph.cli.support import (
     nuts_option,
     open_store,
     progress_bar,
+    require_stored,
 )
 
 
@@ -31,12 +32,11 @@ def check(settings: Settings, nuts_dir: Path | None) -> None:
     says the judgements are older than the reference data.
     """
     from s3graph.judging import rejudge, stored_reports
-    from s3graph.store import require_store
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
     from s3graph.validate.problems import counted
 
-    require_store(settings.store)  # checking nothing must not create a store
+    require_stored(settings)  # checking nothing must not create a store
     reference = load_reference(settings, nuts_dir)  # reads the store: before opening it to write
     with open_store(settings) as store:
         with progress_bar(len(stored_reports(store)), label="judging") as advance:

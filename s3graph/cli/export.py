@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from s3graph.cli.support import Settings
+from s3graph.cli.support import Settings, read_store
 
 Progress = Callable[[str, int, int], None]
 
@@ -72,14 +72,13 @@ def export(
     """
     from s3graph.export.run import ExportSettings
     from s3graph.export.run import export as run_export
-    from s3graph.store import Store
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     options = ExportSettings(
         formats=chosen, gzip=gzip, base=settings.base,
         download_base=download_base, publisher=publisher, contact=contact,
     )  # fmt: skip
-    with Store.open(settings.store, read_only=True) as store:
+    with read_store(settings) as store:
         summary = run_export(store, folder, options, progress=_progress())
     size = sum(f.size for f in summary.files)
     click.echo(

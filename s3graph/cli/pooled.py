@@ -7,7 +7,6 @@ past ``--query-memory`` ends with one line and exit code 2, never a hung or kill
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from s3graph.cli.support import Settings
+from s3graph.cli.support import Settings, require_stored, store_opener
 from s3graph.querypool.limits import PoolLimits, default_query_memory, parse_size
 
 if TYPE_CHECKING:
@@ -66,9 +65,8 @@ def pooled_reader(
     from s3graph.api.execute import handle_job
     from s3graph.api.reader import PooledReader
     from s3graph.querypool import QueryPool
-    from s3graph.store import Store, require_store
 
-    require_store(settings.store)  # said here, in the CLI, not by a worker that cannot open it
+    require_stored(settings)  # said here, in the CLI, not by a worker that cannot open it
     limits = PoolLimits(
         timeout=timeout,
         query_memory=query_memory or default_query_memory(),
@@ -76,6 +74,6 @@ def pooled_reader(
         long_queries=1,
         long_after=timeout,
     )
-    opener = functools.partial(Store.open, settings.store, read_only=True)
-    with QueryPool(opener, handle_job, limits) as pool:
+    opener = store_opener(settings, read_only=True)
+    with QueryPool(opener, handle_job, limits, networked=settings.remote is not None) as pool:
         yield PooledReader(pool, arrived=time.monotonic(), max_rows=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from s3graph.cli.support import Settings, open_store
+from s3graph.cli.support import Settings, open_store, require_stored
 
 
 @click.command()
@@ -32,12 +32,11 @@ def remove(
     is removed. Prints one line per report removed, with the triples it held.
     """
     from s3graph.removal import find_reports, remove
-    from s3graph.store import require_store
     from s3graph.validate.problems import counted
 
     if not (reports or partnerships or examples):
         raise click.UsageError("give at least one REPORT, --partnership SLUG or --examples")
-    require_store(settings.store)  # removing from nothing must not create a store
+    require_stored(settings)  # removing from nothing must not create a store
     with open_store(settings) as store:
         found = find_reports(
             store, reports, base=settings.base, partnerships=partnerships, examples=examples

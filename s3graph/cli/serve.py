@@ -9,13 +9,23 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from s3graph.cli.export import dumps_option
 from s3graph.cli.pooled import SizeType
-from s3graph.cli.support import Settings, load_reference
+from s3graph.cli.support import (
+    Settings,
+    load_reference,
+    open_store,
+    require_stored,
+    store_opener,
+)
 from s3graph.errors import S3GraphError
+
+if TYPE_CHECKING:
+    from s3graph.store import GraphStore
 
 #: Connections the kernel queues before the server accepts them (uvicorn's default).
 BACKLOG = 2048
@@ -75,7 +85,8 @@ BACKLOG = 2048
     "--memory/--disk",
     default=True,
     show_default=True,
-    help="Read-only: answer from an in-memory copy of the store (3-7x faster) or from disk.",
+    help="Read-only: answer from an in-memory copy of the store (3-7x faster) or from disk. "
+    "A store URL is always answered live by its SPARQL server.",
 )
 @dumps_option("--dumps", "Folder of the s3graph export served at /dumps/ and /dataset.")
 @click.pass_obj
@@ -103,11 +114,11 @@ def serve(
     from s3graph.api.app import create_app
     from s3graph.api.live import Follower
     from s3graph.api.settings import ApiSettings
-    from s3graph.cli.serving import GRACE, QuickStop, pool_over
+    from s3graph.cli.serving import GRACE, QuickStop, Unfollowed, pool_over, remote_pool
     from s3graph.process import limit_malloc_arenas
     from s3graph.querypool.limits import default_workers
     from s3graph.querypool.mother import Mother
-    from s3graph.store import Store, require_store
+    from s3graph.store import Store
 
     limits = {
         key: value
@@ -134,26 +145,29 @@ def serve(
     limit_malloc_arenas(2)  # many waiting threads, flat memory (see the function)
     read_only = api_settings.update_token is None
     if read_only:  # a read-only server never creates a store (one taking updates may)
-        require_store(settings.store)
+        require_stored(settings)
     try:
         # Listening before the store is read: a busy port is said at once, not after the copy.
         # The query processes, forked later, close their inherited copy of it (querypool.zygote).
         with listen(host, port) as listening, Mother() as mother:
             # The mother is forked first, while this process has no other thread: every zygote
             # (each holding a copy of the store, or opening it) is forked by it (querypool.mother).
-            if read_only:
-                mode = "read-only, in memory" if memory else "read-only"
-            else:
-                mode = "updates enabled"
+            mode = _mode(settings, read_only, memory)
             in_memory = read_only and memory
-            with Store.open(settings.store, read_only=read_only) as store:
-                follower = Follower(
-                    settings.store,
-                    functools.partial(pool_over, settings.store, api_settings, mother, in_memory),
-                    reopen=functools.partial(Store.open, settings.store, read_only=True)
-                    if read_only
-                    else None,
-                )
+            with _served_store(settings, read_only) as store:
+                follower: Follower | Unfollowed
+                if settings.folder is None:  # a SPARQL server: answers are always its current data
+                    opener = store_opener(settings)
+                    follower = Unfollowed(remote_pool(opener, api_settings, mother))
+                else:
+                    folder = settings.folder
+                    follower = Follower(
+                        folder,
+                        functools.partial(pool_over, folder, api_settings, mother, in_memory),
+                        reopen=functools.partial(Store.open, folder, read_only=True)
+                        if read_only
+                        else None,
+                    )
                 app = create_app(api_settings, store, pool=follower.first_pool())
                 follower.start(app.state)
                 site = f"http://{_url_host(host)}:{listening.getsockname()[1]}"  # the port in use
@@ -177,6 +191,25 @@ def serve(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(128 + signal.SIGINT)
+
+
+def _mode(settings: Settings, read_only: bool, memory: bool) -> str:
+    """How the store is served, as the first line says it."""
+    if settings.folder is None:
+        server = "read-only" if read_only else "updates enabled"
+        return f"{server}, live from the SPARQL server"
+    if read_only:
+        return "read-only, in memory" if memory else "read-only"
+    return "updates enabled"
+
+
+def _served_store(settings: Settings, read_only: bool) -> GraphStore:
+    """The store the app holds: the folder (read-only unless updates are enabled), or the server."""
+    if settings.folder is None:
+        return open_store(settings)
+    from s3graph.store import Store
+
+    return Store.open(settings.folder, read_only=read_only)
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -19,9 +20,9 @@ from s3graph.api.kept import kept_copy
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryPool
 from s3graph.querypool.mother import Mother
-from s3graph.store import Store
+from s3graph.store import GraphStore, Store
 
-__all__ = ["GRACE", "QuickStop", "pool_over"]
+__all__ = ["GRACE", "QuickStop", "Unfollowed", "pool_over", "remote_pool"]
 
 
 #: Seconds uvicorn waits for answers under way once asked to stop (they end sooner: the
@@ -51,6 +52,46 @@ def pool_over(
         zygote=functools.partial(mother.zygote, in_mother=in_memory),
         as_of=as_of,
     )
+
+
+def remote_pool(
+    opener: Callable[[], GraphStore], settings: ApiSettings, mother: Mother
+) -> QueryPool:
+    """A query pool over a SPARQL server (``--store URL``): each worker opens ``opener``.
+
+    The workers keep the network (they speak to the server); the token, the SERVICE/LOAD
+    guard, the row cap and the timeout stay in front, in this server. The pool carries no
+    as-of time: every query goes to the server and answers from its data as it is then.
+    """
+    return QueryPool(
+        opener,
+        handle_job,
+        settings.pool_limits(),
+        warm=warm_up,
+        zygote=functools.partial(mother.zygote, in_mother=False),
+        networked=True,
+    )
+
+
+class Unfollowed:
+    """What stands for :class:`~s3graph.api.live.Follower` over a SPARQL server: one pool.
+
+    A server tells no changes (the change marker is a folder's), and needs none followed:
+    queries go to it, so answers are always from its current data.
+    """
+
+    def __init__(self, pool: QueryPool) -> None:
+        self.pool = pool
+
+    def first_pool(self) -> QueryPool:
+        return self.pool
+
+    def start(self, state: Any) -> None:
+        """Nothing to follow."""
+
+    def stop(self) -> None:
+        """Close the pool: its workers are killed at once."""
+        self.pool.close()
 
 
 class QuickStop(uvicorn.Server):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from s3graph.judging import Reference
     from s3graph.linking.links import Linker
     from s3graph.model import ParseWarning
-    from s3graph.store import Store
+    from s3graph.store import GraphStore
     from s3graph.validate import Problem
     from s3graph.vocab.nuts_index import NutsIndex
 
@@ -26,9 +26,31 @@ if TYPE_CHECKING:
 class Settings:
     """The global options, handed to every command as the click context's object."""
 
-    store: Path
+    #: the store's folder, or the URL of a SPARQL server (a string: ``Path`` folds its ``//``)
+    store: Path | str
     base: str
     verbose: bool
+    #: the kind of SPARQL server at a store URL (a preset's name; None: $S3GRAPH_SERVER or oxigraph)
+    server: str | None = None
+
+    @property
+    def remote(self) -> str | None:
+        """The URL of the SPARQL server that is the store, or None for a folder."""
+        return self.store if isinstance(self.store, str) else None
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the embedded store, or None for a SPARQL server."""
+        return self.store if isinstance(self.store, Path) else None
+
+
+def store_location(text: str) -> Path | str:
+    """What ``--store`` names: a URL (kept as written) or a folder."""
+    if text[:4].lower() != "http":  # no HTTP client imported for a folder
+        return Path(text)
+    from s3graph.remote import is_store_url
+
+    return text if is_store_url(text) else Path(text)
 
 
 def silence_closed_pipes() -> bool:
@@ -71,25 +93,49 @@ def _reader_gone(fd: int) -> bool:
     return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings) -> GraphStore:
     """The store of ``--store`` to write, created when missing, for a ``with`` block.
 
-    Only commands that write (``ingest``, ``vocab load|fetch``) open it so; the ``with`` block
-    closes it and releases its lock.
+    Only commands that write (``ingest``, ``vocab load|fetch``, ``remove``, ``check``) open it
+    so; the ``with`` block closes it and releases its lock. A URL is a SPARQL server
+    (:class:`~s3graph.remote.RemoteStore`): nothing is sent until the store is used.
     """
-    from s3graph.store import Store
-
-    return Store.open(settings.store)
+    return store_opener(settings, read_only=False)()
 
 
-def read_store(settings: Settings) -> Store:
+def read_store(settings: Settings) -> GraphStore:
     """The store of ``--store`` to read: exit 3 "no store at PATH" when there is none.
 
     A read never creates a store (an empty one would answer 0 to every question).
     """
+    require_stored(settings)
+    return store_opener(settings, read_only=True)()
+
+
+def store_opener(settings: Settings, *, read_only: bool = True) -> Callable[[], GraphStore]:
+    """A function opening the store of ``--store``: the ONE place that tells the two kinds.
+
+    A partial (query workers are forked with it): the folder read-only or not, or the server at
+    the URL of the kind ``--server`` names, its credentials read from the environment by the
+    process that opens it (never carried in the partial).
+    """
+    from functools import partial
+
+    if settings.remote is not None:
+        from s3graph.remote import RemoteStore
+
+        return partial(RemoteStore.open, settings.remote, server=settings.server)
     from s3graph.store import Store
 
-    return Store.open(settings.store, read_only=True)
+    return partial(Store.open, Path(settings.store), read_only=read_only)
+
+
+def require_stored(settings: Settings) -> None:
+    """Exit 3 "no store at PATH" for a folder that holds none (a server is asked when used)."""
+    if settings.folder is not None:
+        from s3graph.store import require_store
+
+        require_store(settings.folder)
 
 
 def refuse_empty_folders(sources: Iterable[Path]) -> None:
@@ -179,12 +225,11 @@ def fetched_region_names(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 
 def _index_from_store(settings: Settings) -> NutsIndex | None:
-    if not settings.store.exists():
+    if settings.folder is not None and not settings.folder.exists():
         return None
-    from s3graph.store import Store
     from s3graph.vocab.sources.stored import nuts_index_from_store
 
-    with Store.open(settings.store, read_only=True) as store:
+    with store_opener(settings, read_only=True)() as store:
         return nuts_index_from_store(store)
 
 

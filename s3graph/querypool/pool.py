@@ -175,8 +175,12 @@ class QueryPool:
         warm: Callable[[], object] | None = None,
         zygote: ZygoteFactory | None = None,
         as_of: datetime | None = None,
+        networked: bool = False,
     ) -> None:
         self.limits = limits
+        #: Whether every worker keeps the network: the store is a SPARQL server it speaks to
+        #: (``--store URL``), so the text-level SERVICE/LOAD guard in front is the line there.
+        self.networked = networked
         self._prepare, self._handle, self._inherit, self._warm = prepare, handle, inherit, warm
         self._zygote_factory = zygote or _fork_here
         #: When the data the workers answer from was current (None: not known); pages say it.
@@ -314,7 +318,7 @@ class QueryPool:
         """A new worker (the caller has counted it in ``_alive``)."""
         with self._spawn_lock:
             generation = self._generation
-            pid, sock = self._zygote.spawn(network)
+            pid, sock = self._zygote.spawn(network or self.networked)
         try:
             pidfd = os.pidfd_open(pid)
         except OSError:
@@ -330,7 +334,7 @@ class QueryPool:
             worker.close()
             raise hello.error
         worker.baseline = hello.baseline
-        if not network and self.isolated is None:
+        if not (network or self.networked) and self.isolated is None:
             self.isolated = hello.isolated
             if not hello.isolated:
                 logger.warning(

@@ -22,10 +22,9 @@ Writes stay whole, though the protocol has no transaction spanning requests:
    get their old triples back before the :class:`~s3graph.errors.StoreError` is raised, so the
    server holds what it held before.
 
-How ``--store URL`` will plug in (not wired yet): the command line opens
-``RemoteStore.open(url, server=...)`` where it opens ``Store.open(path)`` today when
-:func:`~s3graph.remote.client.is_store_url` says the value is a URL; ``--server`` /
-``S3GRAPH_SERVER`` names the preset (default ``oxigraph``).
+``--store URL`` opens it where ``Store.open(path)`` is opened for a folder
+(:func:`s3graph.cli.support.store_opener`); ``--server`` / ``S3GRAPH_SERVER`` names the preset
+(default ``oxigraph``).
 """
 
 from __future__ import annotations
