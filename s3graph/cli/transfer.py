@@ -89,7 +89,7 @@ def push(
     _check_url(url, "--to")
     with ExitStack() as stack:
         source = stack.enter_context(Store.open(_folder(settings), read_only=True))
-        target = stack.enter_context(RemoteStore.open(url, server=kind))
+        target = stack.enter_context(RemoteStore.open(url, server=kind or _global_server(settings)))
         with _progress("pushing") as (started, advance):
             done = push_graphs(
                 source,
@@ -120,7 +120,7 @@ def pull(
 
     _check_url(url, "--from")
     with ExitStack() as stack:
-        source = stack.enter_context(RemoteStore.open(url, server=kind))
+        source = stack.enter_context(RemoteStore.open(url, server=kind or _global_server(settings)))
         target = stack.enter_context(Store.open(_folder(settings)))
         with _progress("pulling") as (started, advance):
             done = pull_graphs(
@@ -134,6 +134,12 @@ def _check_url(url: str, option: str) -> None:
 
     if not is_store_url(url):
         raise click.BadParameter(f"{url!r} is not an http:// or https:// URL", param_hint=option)
+
+
+def _global_server(settings: Settings) -> str | None:
+    """``s3graph --server KIND`` given before the command (the kind of a store URL)."""
+    kind = getattr(settings, "server", None)
+    return kind if isinstance(kind, str) else None
 
 
 def _folder(settings: Settings) -> Path:
