@@ -209,7 +209,7 @@ def _write_state(path: Path, url: str, record: Mapping[str, Fingerprint]) -> Non
 
 def pull(
     source: RemoteStore,
-    target: Store,
+    target: Store | Callable[[], Store],
     *,
     batch: int = DEFAULT_BATCH,
     graphs: Sequence[str] = (),
@@ -219,7 +219,9 @@ def pull(
     """Copy the named graphs of the server ``source`` into ``target``, all in one write.
 
     Nothing is written locally until every graph has been read and counted; a failure raises
-    :class:`StoreError` and leaves ``target`` as it was.
+    :class:`StoreError` and leaves ``target`` as it was. ``target`` may be a function opening
+    the store: it is then called only once everything was read (a pull from a server that is
+    down creates no store folder), and the store it gives closed after the write.
     """
     try:
         sizes = _chosen(graph_sizes(source), graphs)
@@ -249,7 +251,11 @@ def pull(
             read.append(SerialisedGraph(write_term(ox.NamedNode(iri)), got))
             if progress is not None:
                 progress(len(got))
-    target.replace_graphs(read)
+    if isinstance(target, Store):
+        target.replace_graphs(read)
+    else:
+        with target() as opened:
+            opened.replace_graphs(read)
     return Transferred(len(read), sum(len(g) for g in read), 0, batches)
 
 

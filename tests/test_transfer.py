@@ -239,4 +239,7 @@ def test_a_down_server_is_one_line_and_exit_3(
     assert result.exit_code == StoreError.exit_code, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and url in lines[0] and "cannot connect" in lines[0], lines
-    assert ("resume" in lines[0]) if command == "push" else ("unchanged" in lines[0])
+    if command == "push":
+        assert "nothing pushed; run the same command again to resume" in lines[0]
+    else:
+        assert "nothing pulled" in lines[0] and not folder.exists(), "no store created"

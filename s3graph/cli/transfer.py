@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,14 +120,18 @@ def pull(
     from s3graph.transfer import pull as pull_graphs
 
     _check_url(url, "--from")
-    with ExitStack() as stack:
-        source = stack.enter_context(RemoteStore.open(url, server=kind or _global_server(settings)))
-        target = stack.enter_context(Store.open(_folder(settings)))
-        with _progress("pulling") as (started, advance):
-            done = pull_graphs(
-                source, target, batch=batch, graphs=patterns, progress=advance, started=started
-            )
-    click.echo(done.line("pulled", f"from {source.url} into {target.path}"))
+    folder = _folder(settings)
+    source = RemoteStore.open(url, server=kind or _global_server(settings))
+    with source, _progress("pulling") as (started, advance):
+        done = pull_graphs(
+            source,
+            partial(Store.open, folder),
+            batch=batch,
+            graphs=patterns,
+            progress=advance,
+            started=started,
+        )
+    click.echo(done.line("pulled", f"from {source.url} into {folder}"))
 
 
 def _check_url(url: str, option: str) -> None:
