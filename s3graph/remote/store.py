@@ -53,7 +53,7 @@ from s3graph.remote.client import (
     QueryRejected,
     split_credentials,
 )
-from s3graph.remote.presets import Endpoints, Preset, mend_json, preset
+from s3graph.remote.presets import Endpoints, Preset, Union, mend_json, preset
 from s3graph.sparql_lex import has_keyword
 
 __all__ = ["SERVER_VARIABLE", "RemoteStore"]
@@ -253,7 +253,15 @@ class RemoteStore:
         return lines
 
     def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes:
-        """The triples of the named graph ``iri`` (None: the server's default graph) in ``fmt``."""
+        """The triples of the named graph ``iri`` (None: the server's default graph) in ``fmt``.
+
+        A server whose default graph is the union of its graphs (:attr:`Union.NATIVE`) has no
+        triples of the default graph's own: its default graph is dumped empty, as the embedded
+        store's is (s3graph keeps every triple in a named graph), not as every graph again.
+        """
+        if iri is None and self.preset.union is Union.NATIVE:
+            data = ox.serialize([], format=fmt)
+            return b"" if data is None else data
         where = "?s ?p ?o"
         if iri is not None:
             where = f"GRAPH {write_term(ox.NamedNode(iri))} {{ {where} }}"
