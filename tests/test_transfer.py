@@ -243,3 +243,25 @@ def test_a_down_server_is_one_line_and_exit_3(
         assert "nothing pushed; run the same command again to resume" in lines[0]
     else:
         assert "nothing pulled" in lines[0] and not folder.exists(), "no store created"
+
+
+def test_a_refused_write_is_one_line_without_the_password(
+    source: Store, virtuoso_server: Server
+) -> None:
+    """Virtuoso refusing the user's write: one line, exit 3, the password never shown."""
+    secret = "not-the-password-7f3a"
+    result = CliRunner().invoke(
+        main,
+        ["--store", str(source.path), "push", "--to", virtuoso_server.url, "--full"],
+        env={
+            "S3GRAPH_SERVER": "virtuoso",
+            "S3GRAPH_STORE_USER": "dba",
+            "S3GRAPH_STORE_PASSWORD": secret,
+            "S3GRAPH_STORE_TIMEOUT": "30",
+        },
+    )
+    assert result.exit_code == StoreError.exit_code, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "HTTP 401" in lines[0], lines
+    assert "pushed 0 of " in lines[0] and "run the same command again to resume" in lines[0]
+    assert secret not in result.output
