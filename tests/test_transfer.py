@@ -265,3 +265,26 @@ def test_a_refused_write_is_one_line_without_the_password(
     assert len(lines) == 1 and "HTTP 401" in lines[0], lines
     assert "pushed 0 of " in lines[0] and "run the same command again to resume" in lines[0]
     assert secret not in result.output
+
+
+def test_a_push_without_a_store_is_exit_3_and_creates_none(tmp_path: Path) -> None:
+    folder = tmp_path / "none"
+    result = CliRunner().invoke(
+        main, ["--store", str(folder), "push", "--to", f"http://127.0.0.1:{free_port()}"]
+    )
+    assert result.exit_code == StoreError.exit_code, result.output
+    assert result.output.strip() == f"no store at {folder} (run s3graph ingest first)"
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("target", ["oxigraph"], indirect=True)
+def test_graphs_patterns_choose_what_is_pushed(source: Store, target: RemoteStore) -> None:
+    sizes = graph_sizes(source)
+    chosen = {iri: n for iri, n in sizes.items() if iri.endswith("/source-text")}
+    assert chosen and len(chosen) < len(sizes)
+    done = push(source, target, graphs=["*/source-text"])
+    assert (done.graphs, done.triples) == (len(chosen), sum(chosen.values()))
+    assert graph_sizes(target) == chosen
+    rest = push(source, target)
+    assert (rest.skipped, rest.graphs) == (len(chosen), len(sizes) - len(chosen))
+    assert graph_sizes(target) == sizes
