@@ -69,8 +69,7 @@ def fill(store: AnyStore, shared: Path) -> float:
     started = time.perf_counter()
     ingest_linked(store, [shared / "corpus"], BASE)
     took = time.perf_counter() - started
-    # typed for the embedded store until the commands take either (the --store URL wiring)
-    load_file(cast(Store, store), shared / "reference" / "nuts-2021.csv")
+    load_file(store, shared / "reference" / "nuts-2021.csv")  # typed GraphStore: takes either
     return took
 
 
