@@ -245,10 +245,12 @@ def test_a_down_server_is_one_line_and_exit_3(
         assert "nothing pulled" in lines[0] and not folder.exists(), "no store created"
 
 
+@pytest.mark.parametrize("target", ["virtuoso"], indirect=True)
 def test_a_refused_write_is_one_line_without_the_password(
-    source: Store, virtuoso_server: Server
+    source: Store, target: RemoteStore, virtuoso_server: Server
 ) -> None:
-    """Virtuoso refusing the user's write: one line, exit 3, the password never shown."""
+    """Virtuoso (emptied: there is something to write) refusing the user's write: one line,
+    exit 3, the password never shown."""
     secret = "not-the-password-7f3a"
     result = CliRunner().invoke(
         main,
