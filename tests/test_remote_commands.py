@@ -197,19 +197,7 @@ def test_the_export_writes_the_same_data(site: Site, expected: Site) -> None:
     want = {n: b for n, b in expected.exports.items() if n.endswith((".nq", ".csv"))}
     assert data.keys() == want.keys() and data
     differ = sorted(name for name in data if lines(data[name]) != lines(want[name]))
-    known = sorted(KNOWN.get(site.kind, {}))
-    assert differ == known, differ
-    if known:
-        pytest.xfail("; ".join(KNOWN[site.kind].values()))
-
-
-#: export tables a server is known to answer otherwise, with the reason (their query's business)
-KNOWN = {
-    "virtuoso": {
-        "reports.csv": "queries/tables/reports.rq gives Virtuoso 2 of the 7 reports (its "
-        "OPTIONALs nested in GRAPH ?report); the rest of the export is the same",
-    }
-}
+    assert differ == [], differ
 
 
 #: times of day, which only the ingest writes (each store was filled at its own moment)
@@ -232,10 +220,11 @@ def test_serve_fronts_the_store_with_its_protections(site: Site, expected: Site)
         assert "Data live" in str(served["page"]) and "Data as of" not in str(served["page"])
 
 
+# the servers only: the embedded store takes no credentials
+@pytest.mark.parametrize("site", [k for k in KINDS if k != "embedded"], indirect=True)
 def test_credentials_show_nowhere(site: Site) -> None:
     password = site.env.get("S3GRAPH_STORE_PASSWORD")
-    if password is None:
-        pytest.skip("the embedded store takes no credentials")
+    assert password, "a server's commands are run with credentials"
     for run in site.runs.values():
         assert password not in run.stdout + run.stderr
     assert password not in str(site.served)
