@@ -354,7 +354,8 @@ def summary(sizes: Sequence[Size]) -> None:
     say("|" + "---:|" * 13 + "---|")
     for size in sizes:
         run, out = size.ingest, size.export
-        same = all(len(set(r.values())) == 1 for r in size.rows.values()) and bool(size.rows)
+        same = all(len(set(r.values())) == 1 for r in size.rows.values())
+        shown = "-" if not size.rows else "yes" if same else "NO"
         took = run.seconds if run else None
         say(
             f"| {size.quads:,} | {size.reports:,} | {fmt(took)} |"
@@ -364,7 +365,7 @@ def summary(sizes: Sequence[Size]) -> None:
             f" {fmt(peak(out), '.0f')} |"
             f" {ms(median_p50(size, 's3graph'))} | {ms(median_p50(size, 'oxigraph-mem'))} |"
             f" {ms(median_p50(size, 'oxigraph-disk'))} | {fmt(ratio(size, 'oxigraph-mem'), '.2f')}"
-            f" | {fmt(ratio(size, 'oxigraph-disk'), '.2f')} | {'yes' if same else 'NO'} |"
+            f" | {fmt(ratio(size, 'oxigraph-disk'), '.2f')} | {shown} |"
         )
     say("(quads: in the store, NUTS included; quads/s: those the ingest added; p50 columns: the"
         " median over the mix of each query's p50; s3g/x: the geometric mean"
