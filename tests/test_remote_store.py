@@ -500,3 +500,24 @@ def test_virtuosos_json_is_mended_before_parsing() -> None:
     assert mend_json(oxigraph, digits) is digits
     plain = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
     assert mend_json(virtuoso, plain) is plain
+
+
+def test_virtuosos_padded_fractions_of_a_second_read_as_stored() -> None:
+    """A stored 47.28701Z comes back from Virtuoso as 47.287010Z: read as the embedded store keeps
+    it (the canonical form of the same value); an ingestion time ending in 0 made pushes differ."""
+    virtuoso, oxigraph = preset("virtuoso"), preset("oxigraph")
+    template = (
+        '{"head": {"vars": ["t"]}, "results": {"bindings": [{"t": {"type": "typed-literal", '
+        '"datatype": "http://www.w3.org/2001/XMLSchema#dateTime", "value": "%s"}}]}}'
+    )
+    cases = {
+        "2026-12-07T22:12:47.287010Z": "2026-12-07T22:12:47.28701Z",
+        "2026-12-07T22:12:47.000000Z": "2026-12-07T22:12:47Z",
+        "2026-12-07T22:12:40.100000+01:00": "2026-12-07T22:12:40.1+01:00",
+        "2026-12-07T22:12:47Z": "2026-12-07T22:12:47Z",
+    }
+    for sent, read in cases.items():
+        data = (template % sent).encode()
+        solutions = ox.parse_query_results(mend_json(virtuoso, data), ox.QueryResultsFormat.JSON)
+        assert [s["t"].value for s in cast(ox.QuerySolutions, solutions)] == [read]
+        assert mend_json(oxigraph, data) == data  # a server that keeps the form: untouched

@@ -41,6 +41,7 @@ the RDF4J/GraphDB REST API, whose repository answers queries, ``/statements`` up
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -88,6 +89,9 @@ class Preset:
     ask_as_table: bool = False
     #: whether a stored ``xsd:boolean`` comes back in JSON as ``"1"``/``"0"``
     boolean_digits: bool = False
+    #: whether an ``xsd:dateTime`` comes back with six fraction digits (``47.287010Z`` for the
+    #: stored ``47.28701Z``): the same value, not the canonical form the embedded store keeps
+    padded_fractions: bool = False
     #: the most triples written in one ``GRAPH`` block of an update
     block_lines: int = 10_000
     #: named queries this server is known to answer otherwise than SPARQL 1.1 (and the embedded
@@ -157,6 +161,7 @@ PRESETS: dict[str, Preset] = {
         system_graphs=VIRTUOSO_SYSTEM_GRAPHS,
         ask_as_table=True,
         boolean_digits=True,
+        padded_fractions=True,
         # its SPARQL compiler ran out of memory ("SP030 ... memory exhausted") near 5,000
         # triples in one block
         block_lines=1_000,
@@ -186,18 +191,23 @@ def preset(name: str) -> Preset:
 
 
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+#: the seconds' fraction of an xsd:dateTime, and the zeros that end it
+_FRACTION = re.compile(r"(:\d\d)\.(\d*?)0+(?=$|Z|[+-])")
 
 
 def mend_json(preset_: Preset, data: bytes) -> bytes:
     """SPARQL 1.1 JSON results as the server should have written them (``data`` if it did).
 
     Virtuoso's one-row ``__ASK_RETVAL`` table becomes the boolean of an ASK, and its ``"1"`` and
-    ``"0"`` of type ``xsd:boolean`` become ``"true"`` and ``"false"`` (the canonical forms the
-    embedded store keeps; the same values).
+    ``"0"`` of type ``xsd:boolean`` become ``"true"`` and ``"false"``, and its padded fractions of
+    a second (``47.287010Z``) lose their final zeros (``47.28701Z``): the canonical forms the
+    embedded store keeps, of the same values.
     """
     ask = preset_.ask_as_table and b'"__ASK_RETVAL"' in data
     digits = preset_.boolean_digits and _XSD_BOOLEAN.encode() in data
-    if not (ask or digits):
+    fractions = preset_.padded_fractions and _XSD_DATETIME.encode() in data
+    if not (ask or digits or fractions):
         return data  # the usual case: no parsing twice
     document = json.loads(data)
     names = document.get("head", {}).get("vars")
@@ -205,9 +215,17 @@ def mend_json(preset_: Preset, data: bytes) -> bytes:
     if ask and names == ["__ASK_RETVAL"]:
         value = rows[0].get("__ASK_RETVAL", {}).get("value", "0") if rows else "0"
         return json.dumps({"head": {}, "boolean": value not in ("0", "false")}).encode()
-    if digits:
-        for row in rows:
-            for term in row.values():
-                if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
-                    term["value"] = "true" if term["value"] == "1" else "false"
+    for row in rows:
+        for term in row.values():
+            kind = term.get("datatype")
+            if digits and kind == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                term["value"] = "true" if term["value"] == "1" else "false"
+            elif fractions and kind == _XSD_DATETIME and isinstance(term.get("value"), str):
+                term["value"] = _FRACTION.sub(_unpadded, term["value"])
     return json.dumps(document).encode()
+
+
+def _unpadded(found: re.Match[str]) -> str:
+    """``:47.287010`` -> ``:47.28701``; ``:47.000000`` -> ``:47``."""
+    digits = found.group(2)
+    return f"{found.group(1)}.{digits}" if digits else found.group(1)
