@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import live_server, nuts_labels
-from test_browser import _chromium
+from test_browser import CHROMIUM_FLAGS, _chromium
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
@@ -56,15 +56,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with playwright.sync_playwright() as driver:
         launched = driver.chromium.launch(
             executable_path=_chromium(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=list(CHROMIUM_FLAGS),
         )
         try:
             yield launched

@@ -44,18 +44,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
 
 
+#: Chromium on a machine with no network but 127.0.0.1: no sandbox (tests run as root), and none of
+#: its own connections (updates, sync, background fetches), which the closed network refuses.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def _browse(url: str, tmp_path: Path, *extra: str) -> str:
     """The DOM Chromium shows for ``url`` (scripts run; no network but 127.0.0.1)."""
     command = [
         _chromium(),
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--virtual-time-budget=3000",
         *extra,
