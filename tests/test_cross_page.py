@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from htmltree import parse
 
 from s3graph.api.views import value
 from s3graph.sparql import load_query, run_query
@@ -60,48 +61,30 @@ def _href(iri: str) -> str:
     return "/" + iri[len(BASE) :]
 
 
-class Rows(HTMLParser):
-    """The table rows of a page that carry a class: per row its group (the ``id`` of its
-    ``tbody``), and per cell its text and the links in it."""
+Cells = list[tuple[str, list[str]]]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[tuple[str, str, list[tuple[str, list[str]]]]] = []
-        self._group = ""
-        self._row: list[tuple[str, list[str]]] | None = None
-        self._cell: tuple[list[str], list[str]] | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "tbody":
-            self._group = found.get("id") or ""
-        elif tag == "tr" and found.get("class"):
-            self._row = []
-            self.rows.append((found["class"] or "", self._group, self._row))
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = ([], [])
-        elif tag == "a" and self._cell is not None:
-            self._cell[1].append(found.get("href") or "")
+@dataclass
+class Rows:
+    """The table rows of a page that carry a class: per row its class, its group (the ``id``
+    of its ``tbody``), and per cell its text and the links in it."""
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append((" ".join("".join(self._cell[0]).split()), self._cell[1]))
-            self._cell = None
-        elif tag == "tr":
-            self._row = None
+    rows: list[tuple[str, str, Cells]]
 
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell[0].append(data)
-
-    def of(self, kind: str) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    def of(self, kind: str) -> list[tuple[str, Cells]]:
         return [(group, cells) for cls, group, cells in self.rows if cls == kind]
 
 
 def _parsed(page: str) -> Rows:
-    rows = Rows()
-    rows.feed(page)
-    return rows
+    found: list[tuple[str, str, Cells]] = []
+    group = ""
+    for element in parse(page).iter("tbody", "tr"):
+        if element.tag == "tbody":
+            group = element.get("id")
+        elif element.get("class"):
+            cells = [(cell.text, cell.hrefs) for cell in element.find_all("td", "th")]
+            found.append((element.get("class"), group, cells))
+    return Rows(found)
 
 
 def _svgs(page: str) -> list[ET.Element]:
@@ -124,8 +107,12 @@ def _section(page: str, ident: str) -> str:
 
 def test_the_shared_regions_are_the_rows_of_most_shared_regions(store: Store, page: str) -> None:
     expected = [
-        (_href(r["region"]), r["name"] or f"{r['code']} no name known", r["code"],
-         str(r["partnerships"]))
+        (
+            _href(r["region"]),
+            r["name"] or f"{r['code']} no name known",
+            r["code"],
+            str(r["partnerships"]),
+        )
         for r in _rows(store, "most-shared-regions")
     ]
     shown = [
@@ -191,12 +178,15 @@ def test_each_arrow_leads_to_its_evidence(page: str) -> None:
         assert "mentions" in line.findtext(f"{SVG}title", "")
 
 
-def test_the_evidence_table_holds_every_mention_of_collaborations(
-    store: Store, page: str
-) -> None:
+def test_the_evidence_table_holds_every_mention_of_collaborations(store: Store, page: str) -> None:
     expected = Counter(
-        (_href(r["partnership"]), _href(r["other"]), r["evidence"], _href(r["report"]),
-         str(r["line"]))
+        (
+            _href(r["partnership"]),
+            _href(r["other"]),
+            r["evidence"],
+            _href(r["report"]),
+            str(r["line"]),
+        )
         for r in _rows(store, "collaborations")
     )
     parsed = _parsed(page)
@@ -257,9 +247,7 @@ def test_every_node_opens_its_page(page: str, client: TestClient) -> None:
 # -- regions two partnerships share ------------------------------------------------------------
 
 
-def test_the_pairs_sharing_regions_are_the_rows_of_shared_regions(
-    store: Store, page: str
-) -> None:
+def test_the_pairs_sharing_regions_are_the_rows_of_shared_regions(store: Store, page: str) -> None:
     rows = _rows(store, "shared-regions")
     shown = _parsed(page).of("shared-pair")
     assert len(shown) == len(rows)
@@ -271,12 +259,8 @@ def test_the_pairs_sharing_regions_are_the_rows_of_shared_regions(
             assert f"({code})" in regions[0] or code in regions[0]
         linked = [href.rsplit("/", 1)[-1] for href in regions[1]]
         assert set(linked) <= set(codes)
-    lines = [
-        a for a in _network(page).iter(f"{SVG}a") if a.get("class") == "shared-regions"
-    ]
+    lines = [a for a in _network(page).iter(f"{SVG}a") if a.get("class") == "shared-regions"]
     assert len(lines) == len(rows)
-
-
 
 
 def test_the_pictures_scale_to_the_screen(page: str) -> None:

@@ -7,11 +7,12 @@ say why they are empty. A partnership's events come past and planned apart, each
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
 import pytest
 from conftest import ingest_linked
 from fastapi.testclient import TestClient
+from htmltree import parse, rows
 
 from s3graph.api import views
 from s3graph.api.app import create_app
@@ -32,46 +33,29 @@ HELD = {
 HOME_LABELS = {"partnership": "Partnerships", "region": "Regions", "report": "Reports"}
 
 
-class Tables(HTMLParser):
+@dataclass
+class Tables:
     """The tables of a page: per table its rows, per row its cells' text and first link."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[tuple[str, str | None]]]] = []
-        self.links: list[tuple[str, str]] = []  # (href, rel) of every link
-        self._cell: list[str] | None = None
-        self._href: str | None = None
+    tables: list[list[list[tuple[str, str | None]]]]
+    links: list[tuple[str, str]]  # (href, rel) of every link
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell, self._href = [], None
-        elif tag == "a":
-            self.links.append((found.get("href") or "", found.get("rel") or ""))
-            if self._cell is not None and self._href is None:
-                self._href = found.get("href")
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.tables:
-            text = " ".join("".join(self._cell).split())
-            self.tables[-1][-1].append((text, self._href))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+def _tables(html: str) -> Tables:
+    page = parse(html)
+    return Tables(
+        [
+            [[(cell.text, next(iter(cell.hrefs), None)) for cell in row] for row in rows(table)]
+            for table in page.iter("table")
+        ],
+        [(a.get("href"), a.get("rel")) for a in page.iter("a")],
+    )
 
 
 def _page(client: TestClient, path: str) -> tuple[str, Tables]:
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200, response.text
-    parsed = Tables()
-    parsed.feed(response.text)
-    return response.text, parsed
+    return response.text, _tables(response.text)
 
 
 def _body(tables: Tables) -> list[list[tuple[str, str | None]]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from htmltree import parse, rows
 
 from s3graph.api import views
 from s3graph.api.app import create_app
@@ -34,68 +35,40 @@ MINING = BASE + "partnership/mining-industry"
 # -- reading a page ----------------------------------------------------------------------------
 
 
-class Page(HTMLParser):
+@dataclass
+class Page:
     """The tables of a page with their attributes, each row's cells as text, the paragraphs
     and lists of each answer section, and the list items of lists marked with a query."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[tuple[dict[str, str | None], list[list[str]]]] = []
-        self.sections: dict[str, list[tuple[str, str]]] = {}  # answer key -> (tag, text)
-        self.lists: dict[str, list[str]] = {}  # data-query of a <ul> -> its items' text
-        self._cell: list[str] | None = None
-        self._block: tuple[str, list[str]] | None = None
-        self._section: str | None = None
-        self._list: str | None = None
-        self._item: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "table":
-            self.tables.append((found, []))
-        elif tag == "tr" and self.tables:
-            self.tables[-1][1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "section" and (found.get("id") or "").startswith("answer-"):
-            self._section = (found["id"] or "").removeprefix("answer-")
-            self.sections[self._section] = []
-        elif tag in ("p", "li") and self._section is not None and self._cell is None:
-            self._block = (tag, [])
-        elif tag == "br" and self._block is not None:
-            self._block[1].append("\n")
-        elif tag == "ul" and found.get("data-query"):
-            self._list = found["data-query"] or ""
-            self.lists[self._list] = []
-        elif tag == "li" and self._list is not None:
-            self._item = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag in ("p", "li") and self._block is not None and self._block[0] == tag:
-            if self._section is not None:
-                self.sections[self._section].append((tag, "".join(self._block[1])))
-            self._block = None
-        if tag == "li" and self._item is not None and self._list is not None:
-            self.lists[self._list].append(" ".join("".join(self._item).split()))
-            self._item = None
-        elif tag == "ul" and self._list is not None and self._item is None:
-            self._list = None
-        elif tag == "section":
-            self._section = None
-
-    def handle_data(self, data: str) -> None:
-        for part in (self._cell, self._block[1] if self._block else None, self._item):
-            if part is not None:
-                part.append(data)
+    tables: list[tuple[dict[str, str], list[list[str]]]]
+    sections: dict[str, list[tuple[str, str]]]  # answer key -> (tag, text)
+    lists: dict[str, list[str]]  # data-query of a <ul> -> its items' text
 
     def table(self, css_class: str) -> list[list[str]]:
         """The body rows of the one table of that class."""
-        found = [rows for attrs, rows in self.tables if css_class in (attrs.get("class") or "")]
+        found = [rows for attrs, rows in self.tables if css_class in attrs.get("class", "")]
         assert len(found) == 1, f"{len(found)} tables of class {css_class}"
         return found[0][1:]
+
+
+def _read(html: str) -> Page:
+    page = parse(html)
+    return Page(
+        [(t.attrs, [[c.text for c in row] for row in rows(t)]) for t in page.iter("table")],
+        {
+            section.get("id").removeprefix("answer-"): [
+                (block.tag, block.raw_text)
+                for block in section.iter("p", "li", outside=("td", "th"))
+            ]
+            for section in page.iter("section")
+            if section.get("id").startswith("answer-")
+        },
+        {
+            ul.get("data-query"): [li.text for li in ul.iter("li")]
+            for ul in page.iter("ul")
+            if ul.get("data-query")
+        },
+    )
 
 
 def _get(client: TestClient, path: str) -> str:
@@ -106,9 +79,7 @@ def _get(client: TestClient, path: str) -> str:
 
 def _page(client: TestClient, path: str) -> tuple[str, Page]:
     text = _get(client, path)
-    parsed = Page()
-    parsed.feed(text)
-    return text, parsed
+    return text, _read(text)
 
 
 def _rows(store: Store, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -209,7 +180,9 @@ def test_a_goal_unticked_or_ticked_twice_says_so(
         "sdg-answers")}  # fmt: skip
     for number, n in counts.items():
         assert shown[number].endswith({0: "no box ticked", 2: "(2 boxes ticked)"}.get(n, "")), (
-            number, shown[number])
+            number,
+            shown[number],
+        )
 
 
 def test_rating_words_name_the_rating_concepts() -> None:
@@ -229,10 +202,8 @@ def test_no_page_holds_form_markup_or_empty_rows(client: TestClient, store: Stor
         main = text[text.index("<main>") : text.index("</main>")]  # the search box is ours
         assert "<input" not in main, path
         assert "<input" not in htmllib.unescape(main), f"{path} shows form markup as text"
-        parsed = Page()
-        parsed.feed(main)
-        for attrs, rows in parsed.tables:
-            for row in rows:
+        for attrs, cells in _read(main).tables:
+            for row in cells:
                 assert any(cell.strip() for cell in row), f"{path}: an empty row in {attrs}"
         if "/answer/" not in path:  # an answer's own page shows its text as stored
             assert "\t" not in htmllib.unescape(re.sub(r"<[^>]*>", "", main)), f"{path}: a tab"
@@ -251,9 +222,7 @@ def test_no_answer_text_stored_carries_form_markup(store: Store) -> None:
     assert values and values[0].startswith("Goal 1. End poverty in all its forms everywhere: ")
 
 
-def test_working_areas_are_the_rows_of_their_query(
-    mining: tuple[str, Page], store: Store
-) -> None:
+def test_working_areas_are_the_rows_of_their_query(mining: tuple[str, Page], store: Store) -> None:
     found = _rows(store, "page-report-working-areas", {"report": MINING_REPORT})
     shown = mining[1].table("working-areas")
     assert 0 < len(shown) == len(found) < 10  # the form's ten rows, empty ones left out
@@ -351,8 +320,7 @@ def test_events_by_parsed_date_past_and_planned_apart(
         assert dated == sorted(dated)
         # the rows of page-events for the report, its text kept where no date was read
         assert [(row[1], row[2]) for row in shown] == [
-            (r["dateText"] or "not given", " ".join((r["name"] or "").split()))
-            for r in held[kind]
+            (r["dateText"] or "not given", " ".join((r["name"] or "").split())) for r in held[kind]
         ]
     if held["past"] and held["planned"]:
         assert text.index('class="events-past"') < text.index('class="events-planned"')

@@ -15,7 +15,6 @@ import re
 import shutil
 import urllib.request
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -24,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import corpus_store, live_server
 from fastapi.testclient import TestClient
+from htmltree import parse
 
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
@@ -39,55 +39,19 @@ SELECT_REPORTS = (
 )
 
 
-class Page(HTMLParser):
+class Page:
     """What a reader sees of a page: the result table's rows, the links, the error box."""
 
     def __init__(self, html: str) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.headings: list[str] = []
-        self.links: list[tuple[dict[str, str], str]] = []  # (attributes, text)
-        self.inputs: list[dict[str, str]] = []
-        self.text = ""
-        self._cell: list[str] | None = None
-        self._link: tuple[dict[str, str], list[str]] | None = None
-        self._in_results = self._in_head = False
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {k: v or "" for k, v in attrs}
-        if tag == "table" and "results" in attributes.get("class", ""):
-            self._in_results = True
-        elif self._in_results and tag == "thead":
-            self._in_head = True
-        elif self._in_results and tag == "tbody":
-            self._in_head = False
-        elif self._in_results and tag == "tr" and not self._in_head:
-            self.rows.append([])
-        elif self._in_results and tag in ("td", "th"):
-            self._cell = []
-        elif tag == "a":
-            self._link = (attributes, [])
-        elif tag == "input":
-            self.inputs.append(attributes)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self._in_results = False
-        elif tag in ("td", "th") and self._cell is not None:
-            text = "".join(self._cell).strip()
-            (self.headings.append(text) if self._in_head else self.rows[-1].append(text))
-            self._cell = None
-        elif tag == "a" and self._link is not None:
-            self.links.append((self._link[0], "".join(self._link[1]).strip()))
-            self._link = None
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._link is not None:
-            self._link[1].append(data)
+        page = parse(html)
+        results = page.find_all("table", css_class="results")
+        head = [c for t in results for h in t.iter("thead") for c in h.iter("th", "td")]
+        body = [r for t in results for b in t.iter("tbody") for r in b.iter("tr")]
+        self.headings = [cell.raw_text.strip() for cell in head]
+        self.rows = [[c.raw_text.strip() for c in row.find_all("td", "th")] for row in body]
+        self.links = [(a.attrs, a.raw_text.strip()) for a in page.iter("a")]
+        self.inputs = [i.attrs for i in page.iter("input")]
+        self.text = page.raw_text
 
     def link(self, media_type: str) -> str:
         return next(a["href"] for a, _ in self.links if a.get("type") == media_type)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import nuts_labels
 from fastapi.testclient import TestClient
+from htmltree import parse
 
 BASE = "https://w3id.org/s3graph/"
 NUTS_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
@@ -28,36 +29,17 @@ START = ["/", "/partnership/", "/region/", "/report/", "/cross", "/search?q=ES"]
 FOLLOWED = re.compile(r"^/(partnership|region)/[^/?#.]+$|^/report/[^/?#.]+/[^/?#.]+$")
 
 
-class Page(HTMLParser):
+@dataclass
+class Page:
     """A page's visible text (scripts and styles left out) and its links with their text."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self._href: str | None = None
-        self._link: list[str] = []
-        self._hidden = 0
+    text: str
+    links: list[tuple[str, str]]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._hidden += 1
-        elif tag == "a":
-            self._href, self._link = dict(attrs).get("href") or "", []
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._hidden -= 1
-        elif tag == "a" and self._href is not None:
-            self.links.append((self._href, " ".join("".join(self._link).split())))
-            self._href = None
-
-    def handle_data(self, data: str) -> None:
-        if self._hidden:
-            return
-        self.text.append(data)
-        if self._href is not None:
-            self._link.append(data)
+def _read(html: str) -> Page:
+    page = parse(html)
+    return Page(page.raw_text, [(a.get("href"), a.text) for a in page.iter("a")])
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +53,7 @@ def crawled(corpus_client: TestClient) -> dict[str, Page]:
             continue
         response = corpus_client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 200, (path, response.status_code)
-        page = Page()
-        page.feed(response.text)
+        page = _read(response.text)
         pages[path] = page
         queue.extend(h for h, _ in page.links if FOLLOWED.match(h) and h not in pages)
     return pages
@@ -125,12 +106,12 @@ def test_a_region_page_is_headed_by_its_nuts_label(
         code = path.rsplit("/", 1)[-1]
         if not (path.startswith("/region/") and code in labels):
             continue
-        title = " ".join("".join(page.text).split())
+        title = " ".join(page.text.split())
         if not any(label in title for label in labels[code]):
             wrong.append(path)
     assert not wrong, wrong
 
 
 def test_no_page_shows_raw_form_markup(crawled: dict[str, Page]) -> None:
-    shown = [path for path, page in crawled.items() if "<input" in unescape("".join(page.text))]
+    shown = [path for path, page in crawled.items() if "<input" in unescape(page.text)]
     assert not shown, shown
