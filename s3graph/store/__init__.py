@@ -18,7 +18,12 @@ the store as it was.
 
 - Every write logs the graphs it may change before it runs (:data:`CHANGE_LOG`) and, once
   committed, rewrites a change marker (:data:`CHANGE_MARKER`): a running ``serve`` polls the
-  marker and re-reads only those graphs (:mod:`s3graph.api.live`).
+  marker and re-reads only those graphs (:mod:`s3graph.api.live`; the files are
+  :mod:`s3graph.store.changes`'s business).
+
+The parts with a job of their own are modules of this package, their names kept importable from
+here: :mod:`.protocol` (``GraphStore``, what either kind of store offers), :mod:`.changes` (the
+change marker and log), :mod:`.opening` (opening a folder, the errors that say what is wrong).
 
 How graphs become the lines written is in :mod:`s3graph.rdf.graphs`. Queries see the union of
 the named graphs as their default graph unless a dataset is given.
@@ -26,18 +31,11 @@ the named graphs as their default graph unless a dataset is given.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
 import threading
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 import pyoxigraph as ox
 
@@ -52,113 +50,54 @@ from s3graph.rdf.graphs import (
     serialise,
     to_oxigraph,
 )
+from s3graph.store.changes import (
+    CHANGE_LOG,
+    CHANGE_LOG_LIMIT,
+    CHANGE_MARKER,
+    StoreChange,
+    changes_since,
+    log_intent,
+    mark_changed,
+    read_change,
+)
+from s3graph.store.opening import (
+    READ_ONLY_ATTEMPTS,
+    open_read_only,
+    open_writable,
+    require_store,
+    store_error,
+)
+from s3graph.store.protocol import GraphStore, QueryDataset, QueryResults, dataset_in_text
 
 __all__ = [
     "ATOMIC_BULK_LIMIT",
+    "CHANGE_LOG",
+    "CHANGE_LOG_LIMIT",
     "CHANGE_MARKER",
+    "READ_ONLY_ATTEMPTS",
     "GraphStore",
     "NamedGraph",
     "QueryDataset",
+    "QueryResults",
     "SerialisedGraph",
     "Store",
     "StoreChange",
     "Term",
     "changes_since",
+    "dataset_in_text",
     "log_intent",
     "mark_changed",
     "read_change",
     "replace_update",
+    "require_store",
     "serialise",
     "to_oxigraph",
 ]
-
-logger = logging.getLogger(__name__)
-
-#: What :meth:`Store.query` returns: solutions of a SELECT, a boolean of an ASK, triples otherwise.
-QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-@dataclass(frozen=True, slots=True)
-class QueryDataset:
-    """The RDF dataset of a query given by IRIs: its default graph (merged) and named graphs."""
-
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=256)
-def dataset_in_text(text: str) -> bool:
-    """Whether the query ``text`` names its own dataset (``FROM`` / ``FROM NAMED``).
-
-    Kept for the texts seen last: a query whose comments say "from" must be lexed to tell, and
-    the same texts come again and again (named queries, pages, dashboards).
-    """
-    from s3graph.sparql_lex import has_keyword
-
-    return has_keyword(text, "FROM")
-
 
 #: The most quads written with pyoxigraph's bulk loader in one call. Oxigraph's loader ingests
 #: up to 1,000,000 quads (its ``DEFAULT_BULK_LOAD_BATCH_SIZE``) in one atomic RocksDB ingestion;
 #: half of that keeps a margin should the batch size shrink.
 ATOMIC_BULK_LIMIT = 500_000
-
-
-class GraphStore(Protocol):
-    """What the commands, the ingest, the export and the server use of a store, of either kind.
-
-    :class:`Store` (pyoxigraph in a folder) and :class:`s3graph.remote.RemoteStore` (a SPARQL
-    1.1 server) both satisfy it; code typed with it works on either. Folder things (the change
-    marker, the in-memory copy) are :class:`Store`'s alone.
-    """
-
-    @property
-    def path(self) -> Path | str:
-        """Where the store is, as messages name it: its folder, or the server's URL."""
-        ...
-
-    @property
-    def read_only(self) -> bool: ...
-
-    def query(
-        self,
-        text: str,
-        substitutions: Mapping[str, Term] | None = None,
-        *,
-        dataset: QueryDataset | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResults: ...
-
-    def update(self, text: str, *, base_iri: str | None = None) -> None: ...
-
-    def replace_graphs(self, graphs: Sequence[NamedGraph | SerialisedGraph]) -> None: ...
-
-    def dump_graph(self, iri: str | None, fmt: ox.RdfFormat) -> bytes: ...
-
-    def load_graph(
-        self, iri: str | None, data: bytes, fmt: ox.RdfFormat, *, replace: bool
-    ) -> None: ...
-
-    def has_graph(self, iri: str | None) -> bool: ...
-
-    def count(self) -> int: ...
-
-    def graph_size(self, iri: str) -> int: ...
-
-    def graphs(self) -> list[str]: ...
-
-    def graph_count(self) -> int: ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
 
 
 class Store:
@@ -205,8 +144,8 @@ class Store:
         """
         path = Path(path)
         if read_only:
-            return cls(_open_read_only(path), path, read_only=True)
-        return cls(_open_writable(path), path)
+            return cls(open_read_only(path), path, read_only=True)
+        return cls(open_writable(path), path)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -232,7 +171,7 @@ class Store:
                         return  # nothing changed: no change to tell
                     self._store.update(text)
             except OSError as exc:
-                raise _store_error(self.path, exc, "cannot be written") from exc
+                raise store_error(self.path, exc, "cannot be written") from exc
             self._mark_changed(token)
 
     def _add_new_graphs(self, graphs: Sequence[SerialisedGraph]) -> None:
@@ -298,7 +237,7 @@ class Store:
                 named_graphs=named_graphs,
             )
         except OSError as exc:
-            raise _store_error(self.path, exc, "cannot be read") from exc
+            raise store_error(self.path, exc, "cannot be read") from exc
 
     def update(self, text: str, *, base_iri: str | None = None) -> None:
         """Apply the SPARQL Update ``text`` in one transaction (:class:`SyntaxError` if invalid)."""
@@ -415,152 +354,3 @@ class Store:
         return self._inner
 
 
-# -- the change marker -------------------------------------------------------------------------
-
-#: The file in a store's folder rewritten after every committed write (RocksDB ignores it).
-CHANGE_MARKER = "S3GRAPH-CHANGED"
-#: The file in a store's folder where every write logs the graphs it may change, before it runs.
-CHANGE_LOG = "S3GRAPH-CHANGES"
-#: Bytes past which the change log starts afresh (a follower then copies the whole store once).
-CHANGE_LOG_LIMIT = 256 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class StoreChange:
-    """The last write committed to a store: when, and a token that differs for every write."""
-
-    token: str
-    at: datetime
-
-
-def log_intent(path: Path, graphs: Sequence[str] | None) -> str:
-    """Log in ``path`` that a write is about to change ``graphs`` (None: any); its token.
-
-    The line is appended before the write runs, so a reader that opened the store and then
-    read the log knows every graph that a write committed in what it opened may have changed
-    (:func:`changes_since`). A write that fails leaves a line that only costs a graph re-read.
-    """
-    token = f"{time.time_ns()}-{os.getpid()}"
-    log = Path(path) / CHANGE_LOG
-    line = f"{token} {' '.join(sorted(set(graphs))) if graphs is not None else '*'}\n"
-    try:
-        if log.exists() and log.stat().st_size > CHANGE_LOG_LIMIT:
-            temporary = log.with_name(f".{CHANGE_LOG}.{os.getpid()}.{threading.get_ident()}")
-            temporary.write_text("", encoding="utf-8")
-            os.replace(temporary, log)
-        with log.open("a", encoding="utf-8") as out:
-            out.write(line)  # one append: whole to any reader of a local file
-    except OSError:  # a full disk: the write fails next; else a follower must not trust the log
-        with contextlib.suppress(OSError):
-            log.unlink(missing_ok=True)  # without it, followers copy the whole store
-    return token
-
-
-def changes_since(path: Path, token: str) -> set[str] | None:
-    """The graphs that writes after the write ``token`` may have changed (None: any graph, or
-    not known: ``token`` is no longer in the log)."""
-    try:
-        text = (Path(path) / CHANGE_LOG).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    lines = [line.split() for line in text.splitlines(keepends=True) if line.endswith("\n")]
-    tokens = [line[0] if line else "" for line in lines]
-    if token not in tokens:
-        return None
-    graphs: set[str] = set()
-    for line in lines[tokens.index(token) + 1 :]:
-        if len(line) < 2 or "*" in line[1:]:
-            return None
-        graphs.update(line[1:])
-    return graphs
-
-
-def mark_changed(path: Path, token: str | None = None) -> StoreChange:
-    """Record a committed write in the folder ``path``: a new :data:`CHANGE_MARKER`.
-
-    Why a file of ours: pyoxigraph tells nothing about writes, and the folder's RocksDB files
-    also change when nothing was written (a writable open starts a new log), so a server
-    following them would reload for nothing. The marker is written after the commit, whole
-    (renamed into place), and read in microseconds: a server polls it (:func:`read_change`).
-    A writer killed between its commit and the marker leaves the change untold until the next.
-    """
-    now = time.time_ns()
-    token = token or f"{now}-{os.getpid()}"
-    change = StoreChange(token, datetime.fromtimestamp(now / 1e9, UTC))
-    path = Path(path)
-    temporary = path / f".{CHANGE_MARKER}.{os.getpid()}.{threading.get_ident()}"
-    try:
-        temporary.write_text(f"{token} {now}\n", encoding="ascii")
-        os.replace(temporary, path / CHANGE_MARKER)
-    except OSError as exc:  # the data is written; only a running server will not know at once
-        logger.warning("%s: the change marker could not be written (%s)", path, exc)
-    return change
-
-
-def read_change(path: Path) -> StoreChange | None:
-    """The last write :func:`mark_changed` recorded in ``path`` (None: none recorded)."""
-    try:
-        text = (Path(path) / CHANGE_MARKER).read_text(encoding="ascii")
-        token, _, committed = text.strip().partition(" ")
-        nanoseconds = int(committed or token.partition("-")[0])
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return StoreChange(token, datetime.fromtimestamp(nanoseconds / 1e9, UTC))
-
-
-# -- opening -----------------------------------------------------------------------------------
-
-
-def _open_writable(path: Path) -> ox.Store:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(path))
-    except (OSError, RuntimeError) as exc:  # RocksDB reports corrupt data as RuntimeError
-        raise _store_error(path, exc, "cannot be opened") from exc
-
-
-def require_store(path: Path) -> None:
-    """Refuse a folder that holds no store: a read must never create one.
-
-    A missing folder, an empty one or a plain file answers "no store at PATH" (exit 3), so a
-    command run in the wrong folder says so instead of answering 0 from a store it just made.
-    """
-    path = Path(path)
-    if not path.is_dir() or not any(path.iterdir()):
-        raise StoreError(f"no store at {path} (run s3graph ingest first)")
-
-
-#: Attempts at a read-only open that raced the writer's compaction (see :func:`_open_read_only`).
-READ_ONLY_ATTEMPTS = 5
-
-
-def _open_read_only(path: Path) -> ox.Store:
-    """A read-only view of the store at ``path``, beside any process that writes it.
-
-    The view reads the files the store's manifest lists; a writer compacting meanwhile may delete
-    one of them before it is opened, which RocksDB reports as corruption ("No such file"). The
-    open is tried again, with the manifest read afresh, before the store is called broken.
-    """
-    require_store(path)
-    for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
-        try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError) as exc:
-            if attempt == READ_ONLY_ATTEMPTS or "No such file" not in str(exc):
-                raise _store_error(path, exc, "cannot be opened read-only") from exc
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _store_error(path: Path, exc: Exception, what: str) -> StoreError:
-    """A one-line :class:`StoreError` saying what is wrong with the store and what to do."""
-    if is_no_space(exc):  # the disk, not the store: nothing of the failed write was kept
-        return no_space_error(path, exc)
-    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if "lock" in detail.lower():
-        advice = "it is locked by another s3graph process: wait for it to finish or stop it"
-    elif path.exists() and not path.is_dir():
-        advice = "it is a file, not a folder: give the folder of a store"
-    else:
-        advice = "it is not an s3graph store: give an empty or new folder, or an existing store"
-    return StoreError(f"{path}: the store {what}; {advice} ({detail})")
