@@ -242,13 +242,13 @@ def test_every_page_query_runs_on_the_corpus(store: Store) -> None:
 def test_a_page_whose_query_is_stopped_says_so_to_browsers_and_programs(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from s3graph.api import views
+    from s3graph.api import crossview
     from s3graph.querypool import WorkerTimeout
 
     def stopped(*_args: object, **_kwargs: object) -> None:
         raise WorkerTimeout("the query passed its 10 s", waited=0.5, ran=9.5)
 
-    monkeypatch.setattr(views, "cross", stopped)
+    monkeypatch.setattr(crossview, "cross", stopped)
     page = client.get("/cross", headers={"Accept": "text/html"})
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")

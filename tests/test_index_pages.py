@@ -14,7 +14,7 @@ from conftest import ingest_linked
 from fastapi.testclient import TestClient
 from htmltree import parse, rows
 
-from s3graph.api import views
+from s3graph.api import indexview
 from s3graph.api.app import create_app
 from s3graph.api.settings import ApiSettings
 from s3graph.cli import examples_dir
@@ -139,7 +139,7 @@ def test_an_unknown_sort_or_page_falls_back(client: TestClient) -> None:
 def test_a_long_index_comes_in_pages(
     client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PER_PAGE", 10)
+    monkeypatch.setattr(indexview, "PER_PAGE", 10)
     held = {_local(iri) for iri in _held(store, "region")}
     assert len(held) > 20, "the corpus names enough regions for three pages of ten"
     seen: list[str] = []

@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.convertors import PathConvertor, register_url_convertor
 
-from s3graph.api import svg, views
+from s3graph.api import crossview, indexview, svg, views
 from s3graph.api.errors import stopped_error
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
 from s3graph.api.reader import pooled_reader
@@ -121,7 +121,7 @@ def home(request: Request) -> Response:
 @stopped_as_page
 def cross(request: Request) -> Response:
     store, base = _state(request)
-    data = views.cross(store, base=base)
+    data = crossview.cross(store, base=base)
     nodes = [(r["partnership"], r["label"] or r["partnership"]) for r in data["partnerships"]]
     pictures = {
         "network": _network(data, Site(base)),
@@ -196,7 +196,7 @@ def _index(request: Request, kind: str, sort: str | None, page: str | None) -> R
     store, base = _state(request)
     number = int(page) if page and page.isascii() and page.isdigit() else 1
     digest = request.app.state.settings.reference_digest
-    data = views.index(store, kind, base=base, sort=sort, page=number, digest=digest)
+    data = indexview.index(store, kind, base=base, sort=sort, page=number, digest=digest)
     return render(request, f"index-{kind}.html", **data)
 
 
