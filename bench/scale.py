@@ -1,7 +1,8 @@
 """The benchmark at scale (issue 14): ingest, the named-query mix and export, size after size.
 
     python bench/scale.py [--triples 10000 100000] [--million] [--ten-million] [--runs 10]
-                          [--seed 0] [--work DIR] [--keep] [--remote KIND=URL ...]
+                          [--seed 0] [--work DIR] [--keep] [--by-part] [--virtuoso]
+                          [--remote KIND=URL ...] [--request-timeout 120]
 
 For each size, in one run:
 
@@ -22,11 +23,15 @@ For each size, in one run:
 Then a table per size and the growth from one size to the next: for each figure, the exponent
 ``log(ratio of figures) / log(ratio of sizes)`` (1 = linear, 0 = flat, 2 = quadratic).
 
-Remote stores (hook): ``--remote KIND=URL`` (e.g. ``virtuoso=http://127.0.0.1:8890/sparql``)
-adds, per size, ``s3graph --store URL --server KIND ingest`` of the same reports, timed, once
-the CLI takes a URL for ``--store`` (issue 14, the CLI wiring); until then the run prints the
-CLI's one-line refusal and goes on. The query mix through such a server is the next step
-(:func:`remote_ingest` is where it goes).
+Remote stores (``bench/scale_remote.py``): ``--virtuoso`` starts a Virtuoso of its own per
+size, ``--remote KIND=URL`` names a running server (empty). Per size it is filled by
+``s3graph --store URL --server KIND vocab load`` and ``ingest`` (timed, by part with
+``--by-part``), and answers the same mix at its own query endpoint beside the three others (rows
+compared with theirs).
+
+A query whose first run takes over 10 s is timed once more only, and a query that failed (an
+error, a timeout: ``--request-timeout``, or a partial "anytime" answer of Virtuoso) is not asked
+again of that server: the largest sizes end in bounded time.
 
 It prints figures and asserts nothing. Servers run on 127.0.0.1 and are stopped at the end; the
 work folder is removed unless ``--keep`` or ``--work`` is given (then generated reports and
@@ -36,18 +41,14 @@ stores are reused when the same size is asked again).
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -63,7 +64,6 @@ from endpoint import (  # noqa: E402
     Server,
     ask,
     export_nquads,
-    geomean,
     latencies,
     load_over_http,
     percentile,
@@ -72,55 +72,21 @@ from endpoint import (  # noqa: E402
     tool,
 )
 from procfs import MIB, TreeSampler  # noqa: E402
+from scale_remote import Remote, given, start_virtuoso  # noqa: E402
+from scale_report import FLOOR_QUERY, Run, Size, peak, print_queries, say, summary  # noqa: E402
 from scale_synth import reports_for, write_corpus  # noqa: E402
 
 from s3graph.sparql import NamedQuery  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 
-TARGET_INGEST_1M = 300.0  # seconds for 1M triples
-TARGET_MEM = 1.2  # s3graph serve p50 / oxigraph serve in memory, at most
-TARGET_DISK = 1.0  # s3graph serve p50 / oxigraph serve on disk, at most
-SERVERS = ("s3graph", "oxigraph-disk", "oxigraph-mem")
-FLOOR_QUERY = "SELECT * WHERE { }"  # one empty row: the cost of a request itself
 SLOW = 10.0  # seconds: a query slower than this on its first run is timed once
 
 
-@dataclass
-class Run:
-    """One measured child process."""
-
-    seconds: float
-    tree_mb: float  # the largest sum over the process tree
-    own_mb: float  # the child's own peak (the kernel's figure)
-    code: int
-    said: str  # the last line it wrote to stderr (or stdout)
-
-
-@dataclass
-class Size:
-    """Everything measured at one size."""
-
-    asked: int
-    reports: int = 0
-    quads: int = 0  # in the store after ingest, vocabulary included
-    vocab_quads: int = 0  # of them, loaded before ingest (NUTS)
-    generate_s: float = 0.0
-    ingest: Run | None = None
-    export: Run | None = None
-    p50: dict[str, dict[str, float]] = field(default_factory=dict)  # server -> query -> s
-    p95: dict[str, dict[str, float]] = field(default_factory=dict)
-    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # query -> server -> rows
-    failed: dict[str, str] = field(default_factory=dict)  # "server query" -> error
-    floor: dict[str, float] = field(default_factory=dict)  # server -> p50 of an empty query
-    first: dict[str, float] = field(default_factory=dict)  # "server query" -> first run, s
-    remote: dict[str, Run] = field(default_factory=dict)
-
-
-def measured(command: Sequence[str]) -> Run:
+def measured(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run ``command``, sampling its process tree's memory; its time, peaks and last words."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
-        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         with TreeSampler(child.pid, interval=0.1) as sampler:
             _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -141,10 +107,6 @@ def default_nuts() -> Path | None:
     path = (Path(shared) if shared else BENCH_DIR.parent.parent / "shared") / "reference"
     path = path / "nuts-2021.csv"
     return path if path.is_file() else None
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 # -- the steps -----------------------------------------------------------------------------------
@@ -169,28 +131,34 @@ def load_nuts(store: Path, nuts: Path | None, size: Size) -> None:
         f" {size.vocab_quads:,} quads")  # fmt: skip
 
 
-def ingest(store: Path, reports: Path, size: Size, by_part: bool = False) -> None:
-    """``s3graph ingest`` of the whole folder, or (``by_part``) one call per folder of 1,000.
+def ingest_runs(
+    command: Sequence[str], reports: Path, by_part: bool, env: dict[str, str] | None = None
+) -> Run:
+    """``command REPORTS`` once, or (``by_part``) once per folder of 1,000 reports.
 
     One call holds every report of the run until its single write (its memory grows with the
     run); by part, each call holds 1,000 reports and writes them into the growing store.
     """
-    command = [tool("s3graph"), "--store", str(store), "ingest"]
     if not by_part:
-        size.ingest = run = measured([*command, str(reports)])
-    else:
-        parts = []
-        for folder in sorted(reports.glob("part-*")):
-            parts.append(measured([*command, str(folder)]))
-            say(f"    {folder.name}: exit {parts[-1].code}, {parts[-1].seconds:.1f} s,"
-                f" peak {peak(parts[-1]):.0f} MB")  # fmt: skip
-        size.ingest = run = Run(
-            seconds=sum(p.seconds for p in parts),
-            tree_mb=max(p.tree_mb for p in parts),
-            own_mb=max(p.own_mb for p in parts),
-            code=max(p.code for p in parts),
-            said=f"{len(parts)} calls; last: {parts[-1].said}",
-        )
+        return measured([*command, str(reports)], env)
+    parts = []
+    for folder in sorted(reports.glob("part-*")):
+        parts.append(measured([*command, str(folder)], env))
+        say(f"    {folder.name}: exit {parts[-1].code}, {parts[-1].seconds:.1f} s,"
+            f" peak {peak(parts[-1]):.0f} MB")  # fmt: skip
+    return Run(
+        seconds=sum(p.seconds for p in parts),
+        tree_mb=max(p.tree_mb for p in parts),
+        own_mb=max(p.own_mb for p in parts),
+        code=max(p.code for p in parts),
+        said=f"{len(parts)} calls; last: {parts[-1].said}",
+    )
+
+
+def ingest(store: Path, reports: Path, size: Size, by_part: bool = False) -> None:
+    """``s3graph ingest`` into the embedded store (see :func:`ingest_runs`)."""
+    command = [tool("s3graph"), "--store", str(store), "ingest"]
+    size.ingest = run = ingest_runs(command, reports, by_part)
     with Store.open(store, read_only=True) as opened:
         size.quads = opened.count()
     added = size.quads - size.vocab_quads
@@ -212,16 +180,23 @@ def export(store: Path, out: Path, size: Size) -> None:
     )
 
 
-def remote_ingest(kind: str, url: str, reports: Path, size: Size) -> None:
-    """The hook for remote stores: the same ingest into the server at ``url``.
-
-    The query mix through ``s3graph --store URL serve`` and the server directly goes here next,
-    as :func:`queries` does it for the embedded store.
-    """
-    command = [tool("s3graph"), "--store", url, "--server", kind, "ingest", str(reports)]
-    size.remote[kind] = run = measured(command)
+def remote_ingest(
+    remote: Remote, nuts: Path | None, reports: Path, size: Size, by_part: bool
+) -> None:
+    """NUTS then the reports into the server, through the CLI as a user does; the ingest timed."""
+    command = [tool("s3graph"), "--store", remote.url, "--server", remote.kind]
+    env = remote.cli_environ()
+    if nuts is not None:
+        loaded = measured([*command, "vocab", "load", str(nuts)], env)
+        say(f"  {remote.name}: vocab load exit {loaded.code}, {loaded.seconds:.1f} s:"
+            f" {loaded.said}")  # fmt: skip
+    size.remote[remote.name] = run = ingest_runs([*command, "ingest"], reports, by_part, env)
+    size.remote_quads[remote.name] = quads = remote.count()
     rate = f"{size.reports / run.seconds:.1f} reports/s" if run.code == 0 else "failed"
-    say(f"  ingest into {kind} at {url}: exit {run.code}, {run.seconds:.1f} s, {rate}: {run.said}")
+    say(
+        f"  ingest into {remote.name} ({remote.url}): exit {run.code}, {run.seconds:.1f} s,"
+        f" {rate}, peak {peak(run):.0f} MB, {quads:,} quads stored: {run.said}"
+    )
 
 
 def servers_for(work: Path, store: Path, location: Path) -> list[Server]:
@@ -260,13 +235,20 @@ def compare_rows(servers: Sequence[Server], mix: Sequence[NamedQuery], size: Siz
                 started = time.perf_counter()
                 try:
                     size.rows[query.name][server.name] = row_count(
-                        ask(session, server, query.text)
+                        whole(ask(session, server, query.text))
                     )
                 except (RuntimeError, requests.RequestException) as exc:
                     size.failed[f"{server.name} {query.name}"] = str(exc)[:200]
                 size.first[f"{server.name} {query.name}"] = time.perf_counter() - started
             if len(set(size.rows[query.name].values())) > 1:
                 say(f"  ROWS DIFFER for {query.name}: {size.rows[query.name]}")
+
+
+def whole(answer: requests.Response) -> requests.Response:
+    """``answer``, unless Virtuoso cut it at its time limit (an "anytime" partial result)."""
+    if "X-SQL-State" in answer.headers:
+        raise RuntimeError(f"partial answer: {answer.headers.get('X-SQL-Message', '')[:200]}")
+    return answer
 
 
 def timed_runs(server: Server, text: str, runs: int, first: float) -> list[float]:
@@ -300,7 +282,10 @@ def time_mix(servers: Sequence[Server], mix: Sequence[NamedQuery], size: Size, r
         size.floor[server.name] = percentile(latencies(server, FLOOR_QUERY, runs), 0.5)
 
 
-def queries(work: Path, store: Path, size: Size, runs: int) -> None:
+def queries(
+    work: Path, store: Path, size: Size, runs: int, remotes: Sequence[Server] = ()
+) -> None:
+    """The three servers of the embedded store's data started here, ``remotes`` already filled."""
     nquads, location = work / "data.nq", work / "oxigraph-disk"
     started = time.perf_counter()
     export_nquads(store, nquads)
@@ -318,8 +303,9 @@ def queries(work: Path, store: Path, size: Size, runs: int) -> None:
             server.wait_ready()
         load_over_http(servers[2], nquads)
         mix = query_mix()
-        compare_rows(servers, mix, size)
-        time_mix(servers, mix, size, runs)
+        asked = [*servers, *remotes]
+        compare_rows(asked, mix, size)
+        time_mix(asked, mix, size, runs)
         print_queries(size, mix)
     finally:
         for server in servers:
@@ -328,129 +314,6 @@ def queries(work: Path, store: Path, size: Size, runs: int) -> None:
 
 
 # -- reporting -----------------------------------------------------------------------------------
-
-
-def ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1000:.1f}"
-
-
-def ratio(size: Size, other: str) -> float | None:
-    """Geometric mean over the mix of p50(s3graph) / p50(other), queries both answered."""
-    mine, theirs = size.p50.get("s3graph", {}), size.p50.get(other, {})
-    both = [mine[q] / theirs[q] for q in mine if q in theirs and theirs[q] > 0]
-    return geomean(both) if both else None
-
-
-def median_p50(size: Size, server: str) -> float | None:
-    found = list(size.p50.get(server, {}).values())
-    return statistics.median(found) if found else None
-
-
-def print_queries(size: Size, mix: Sequence[NamedQuery]) -> None:
-    heads = " | ".join(f"{s + ' p50/p95 ms':>25}" for s in SERVERS)
-    say(f"\n  {'query':<24} {'rows':>7} | {heads} | s3g/mem | s3g/disk")
-    for query in mix:
-        rows = set(size.rows.get(query.name, {}).values())
-        shown = str(rows.pop()) if len(rows) == 1 else "DIFFER"
-        cells = [
-            f"{ms(size.p50[s].get(query.name))}/{ms(size.p95[s].get(query.name))}" for s in SERVERS
-        ]
-        mine = size.p50["s3graph"].get(query.name)
-        mem, disk = size.p50["oxigraph-mem"].get(query.name), size.p50["oxigraph-disk"].get(
-            query.name
-        )
-        to_mem = f"{mine / mem:.2f}" if mine and mem else "-"
-        to_disk = f"{mine / disk:.2f}" if mine and disk else "-"
-        say(f"  {query.name:<24} {shown:>7} | " + " | ".join(f"{c:>25}" for c in cells)
-            + f" | {to_mem:>7} | {to_disk:>8}")  # fmt: skip
-    floors = ", ".join(f"{s} {ms(size.floor.get(s))} ms" for s in SERVERS)
-    say(f"  floor ({FLOOR_QUERY}, p50): {floors}")
-    for what, error in size.failed.items():
-        say(f"  FAILED {what}: {error}")
-
-
-def fmt(value: float | None, spec: str = ".1f") -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def summary(sizes: Sequence[Size]) -> None:
-    say("\n| quads | reports | ingest s | reports/s | quads/s | ingest peak MB | export s |"
-        " export peak MB | s3graph p50 ms | oxi-mem p50 ms | oxi-disk p50 ms | s3g/mem |"
-        " s3g/disk | same rows |")  # fmt: skip
-    say("|" + "---:|" * 13 + "---|")
-    for size in sizes:
-        run, out = size.ingest, size.export
-        same = all(len(set(r.values())) == 1 for r in size.rows.values())
-        shown = "-" if not size.rows else "yes" if same else "NO"
-        took = run.seconds if run else None
-        say(
-            f"| {size.quads:,} | {size.reports:,} | {fmt(took)} |"
-            f" {fmt(took and size.reports / took)} |"
-            f" {fmt(took and (size.quads - size.vocab_quads) / took, ',.0f')} |"
-            f" {fmt(peak(run), '.0f')} | {fmt(out.seconds if out else None)} |"
-            f" {fmt(peak(out), '.0f')} |"
-            f" {ms(median_p50(size, 's3graph'))} | {ms(median_p50(size, 'oxigraph-mem'))} |"
-            f" {ms(median_p50(size, 'oxigraph-disk'))} | {fmt(ratio(size, 'oxigraph-mem'), '.2f')}"
-            f" | {fmt(ratio(size, 'oxigraph-disk'), '.2f')} | {shown} |"
-        )
-    say("(quads: in the store, NUTS included; quads/s: those the ingest added; p50 columns: the"
-        " median over the mix of each query's p50; s3g/x: the geometric mean"
-        " over the mix of the per-query p50 ratios)")  # fmt: skip
-    growth(sizes)
-    targets(sizes)
-
-
-def peak(run: Run | None) -> float | None:
-    return max(run.tree_mb, run.own_mb) if run else None
-
-
-def figures(size: Size) -> dict[str, float | None]:
-    run, out = size.ingest, size.export
-    return {
-        "ingest time": run.seconds if run else None,
-        "ingest peak memory": peak(run),
-        "export time": out.seconds if out else None,
-        "export peak memory": peak(out),
-        **{f"p50 {s} (median of mix)": median_p50(size, s) for s in SERVERS},
-    }
-
-
-def growth(sizes: Sequence[Size]) -> None:
-    """Exponent of each figure's growth between consecutive sizes (1 = linear)."""
-    if len(sizes) < 2:
-        return
-    pairs = list(itertools.pairwise(sizes))
-    say("\n| figure | " + " | ".join(f"{a.quads:,} -> {b.quads:,}" for a, b in pairs) + " |")
-    say("|---|" + "---:|" * len(pairs))
-    for name in figures(sizes[0]):
-        cells = []
-        for a, b in pairs:
-            low, high = figures(a)[name], figures(b)[name]
-            if not low or not high or b.quads == a.quads:
-                cells.append("-")
-                continue
-            grown = high / low
-            exponent = math.log(grown) / math.log(b.quads / a.quads)
-            cells.append(f"x{grown:.2f}, exponent {exponent:.2f}")
-        say(f"| {name} | " + " | ".join(cells) + " |")
-    say("(exponent = log(ratio of figures) / log(ratio of sizes): 1 linear, 0 flat, 2 quadratic)")
-
-
-def targets(sizes: Sequence[Size]) -> None:
-    say("\ntargets (issue 14):")
-    for size in sizes:
-        run = size.ingest
-        if run and size.quads >= 900_000:
-            per_million = run.seconds * 1_000_000 / (size.quads - size.vocab_quads)
-            verdict = "met" if per_million <= TARGET_INGEST_1M else "NOT met"
-            say(f"  ingest of 1M triples under {TARGET_INGEST_1M:g} s: {per_million:.0f} s per 1M"
-                f" at {size.quads:,}: {verdict}")  # fmt: skip
-        if size.quads >= 90_000:
-            for other, bound in (("oxigraph-mem", TARGET_MEM), ("oxigraph-disk", TARGET_DISK)):
-                got = ratio(size, other)
-                verdict = "-" if got is None else "met" if got <= bound else "NOT met"
-                say(f"  s3graph serve / {other} p50 <= {bound:g} at {size.quads:,}:"
-                    f" {fmt(got, '.2f')}: {verdict}")  # fmt: skip
 
 
 def describe() -> None:
@@ -495,7 +358,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-queries", action="store_true", help="ingest and export only")
     parser.add_argument(
         "--remote", action="append", default=[], metavar="KIND=URL",
-        help="also ingest into this SPARQL server (needs --store URL in the CLI)",
+        help="also this (empty) SPARQL server as the store: ingest, then the mix asked of it",
+    )  # fmt: skip
+    parser.add_argument(
+        "--virtuoso", action="store_true",
+        help="also a Virtuoso started here per size as the store (virtuoso-t)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     asked = sorted(
@@ -503,9 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
          *([10_000_000] if args.ten_million else [])}
     )  # fmt: skip
     endpoint.REQUEST_TIMEOUT = args.request_timeout
-    remotes = [tuple(r.split("=", 1)) for r in args.remote]
-    if any(len(r) != 2 for r in remotes):
-        parser.error("--remote takes KIND=URL")
+    try:
+        given_remotes = [given(text) for text in args.remote]
+    except ValueError as exc:
+        parser.error(str(exc))
     work = args.work or Path(tempfile.mkdtemp(prefix="s3graph-scale-"))
     describe()
     say(f"work folder {work}; sizes {', '.join(f'{n:,}' for n in asked)}; {args.runs} runs")
@@ -520,10 +388,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             ingest(here / "store", here / "reports", size, args.by_part)
             if not args.no_export:
                 export(here / "store", here / "export", size)
-            for kind, url in remotes:
-                remote_ingest(kind, url, here / "reports", size)
-            if not args.no_queries:
-                queries(here, here / "store", size, args.runs)
+            remotes = [*given_remotes]
+            try:
+                if args.virtuoso:
+                    remotes.append(start_virtuoso(here / "virtuoso"))
+                for remote in remotes:
+                    remote_ingest(remote, args.nuts, here / "reports", size, args.by_part)
+                if not args.no_queries:
+                    asked = [r.query_server() for r in remotes]
+                    queries(here, here / "store", size, args.runs, asked)
+            finally:
+                for remote in remotes:
+                    remote.stop()
             sizes.append(size)
             shutil.rmtree(here / "export", ignore_errors=True)
     except KeyboardInterrupt:
