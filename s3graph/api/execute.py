@@ -3,9 +3,10 @@
 :func:`handle_job` is what every query worker does with a :class:`QueryJob` (see
 :mod:`s3graph.querypool`): it evaluates the query on the worker's store, picks the media type for
 the kind of result the query gives (``Accept`` against the offers), and writes at most
-``max_rows`` rows. Solutions are written row by row by the writers of :mod:`s3graph.rdf.results`
-(each term written once per response: rows repeat terms), since pyoxigraph cannot serialise a
-list of solutions cut at ``max_rows``.
+``max_rows`` rows. SPARQL JSON and CSV solutions are written by pyoxigraph, cut at ``max_rows``
+as they are written (:mod:`s3graph.api.capped`); XML and TSV, where s3graph writes some values
+differently, and the rare JSON result whose rows the cut cannot count exactly, row by row by the
+writers of :mod:`s3graph.rdf.results`.
 Jobs and outcomes are plain picklable data: they cross from the server to the worker and back.
 """
 
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from s3graph.api import capped
 from s3graph.rdf.formats import RDF_TYPES, RESULT_TYPES, negotiate
 from s3graph.rdf.results import JsonWriter, writer_for
-from s3graph.store import GraphStore, QueryDataset, Store, Term
+from s3graph.store import GraphStore, QueryDataset, QueryResults, Store, Term
 
 __all__ = ["NotAcceptable", "QueryJob", "QueryOutcome", "handle_job", "kind_of", "warm_up"]
 
@@ -80,9 +82,7 @@ def handle_job(store: GraphStore, job: QueryJob) -> QueryOutcome:
     Raises :class:`SyntaxError` for a malformed query, :class:`NotAcceptable` when the request
     accepts no format offered for the kind of result.
     """
-    results = store.query(
-        job.text, job.substitutions, dataset=job.dataset, base_iri=job.base_iri
-    )
+    results = _evaluate(store, job)
     kind = kind_of(results)
     offered = job.offers.get(kind, ())
     media_type = negotiate(job.accept, list(offered)) if offered else None
@@ -92,6 +92,13 @@ def handle_job(store: GraphStore, job: QueryJob) -> QueryOutcome:
     if isinstance(results, ox.QueryBoolean):
         return QueryOutcome(_bytes(results.serialize(format=RESULT_TYPES[media_type])), media_type)
     if isinstance(results, ox.QuerySolutions):
+        if capped.writes(media_type, max_rows):
+            written = capped.serialize(results, media_type, max_rows)
+            if written is not None:
+                return QueryOutcome(written.body, media_type, written.truncated)
+            again = _evaluate(store, job)  # the first run's solutions are spent
+            assert isinstance(again, ox.QuerySolutions)
+            results = again
         return _solutions(results, media_type, max_rows)
     triples: list[ox.Triple] = []
     for triple in results:
@@ -100,6 +107,10 @@ def handle_job(store: GraphStore, job: QueryJob) -> QueryOutcome:
             return QueryOutcome(body, media_type, truncated=True)
         triples.append(triple)
     return QueryOutcome(_bytes(ox.serialize(triples, format=RDF_TYPES[media_type])), media_type)
+
+
+def _evaluate(store: GraphStore, job: QueryJob) -> QueryResults:
+    return store.query(job.text, job.substitutions, dataset=job.dataset, base_iri=job.base_iri)
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -121,7 +132,7 @@ def _solutions(results: ox.QuerySolutions, media_type: str, max_rows: int) -> Qu
     if truncated and isinstance(writer, JsonWriter):
         # A cut is said in a top-level member, which SPARQL JSON results allow and clients
         # ignore when they don't know it.
-        writer.members.append(f'"s3graph":{{"truncated":true,"maxRows":{max_rows}}}')
+        writer.members.append(capped.truncation_member(max_rows))
     parts.append(writer.tail())
     return QueryOutcome("".join(parts).encode(), media_type, truncated)
 
