@@ -60,6 +60,7 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "reference": ("s3graph.reference",),
         },
     ),
+    ("between reports", {"changes": ("s3graph.changes",)}),
     (
         "pipeline and store",
         {
