@@ -28,6 +28,7 @@ Examples:
   s3graph vocab load nuts-2021.csv nuts-changes.csv
   s3graph vocab load reference/          (every CSV and RDF file of a folder)
   s3graph vocab load NUTS_AT_2024.csv --version 2024
+  s3graph vocab boundaries --year 2021   (GISCO's NUTS boundaries, 1:20 million)
   s3graph vocab list
 
 \b
@@ -124,6 +125,53 @@ def load(settings: Settings, paths: tuple[Path, ...], version: int | None) -> No
     with open_store(settings) as store:
         update = loading.read_files(store, files, version=version)
         rejudge_with(settings, store, update)
+
+
+@vocab.command("boundaries")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(path_type=Path),
+    help="A NUTS GeoJSON file (EPSG:4326 or 3035) to load instead of downloading GISCO's.",
+)
+@click.option(
+    "--year",
+    type=click.Choice(NUTS_VERSION_CHOICES[:-1]),
+    help="NUTS version (default: those in force over the stored reports, else today's).",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(("01M", "03M", "10M", "20M", "60M")),
+    help="GISCO scale: 20M = 1:20 million (the default for downloads).",
+)
+@click.option(
+    "--level", "levels", type=click.IntRange(0, 3), multiple=True, help="Only these NUTS levels."
+)
+@click.pass_obj
+def boundaries(
+    settings: Settings,
+    path: Path | None,
+    year: str | None,
+    scale: str | None,
+    levels: tuple[int, ...],
+) -> None:
+    """Download GISCO's NUTS boundaries (cached) or load --file, for the maps of the pages.
+
+    Kept as GeoSPARQL geometries in one graph per NUTS version, with GISCO's copyright notice;
+    "© EuroGeographics for the administrative boundaries" is shown under every map.
+    """
+    from s3graph.vocab.sources import boundaries as geo
+
+    wanted = set(levels) or None
+    if path is not None:  # read and checked whole before the store is opened
+        given = int(year) if year else None
+        update = geo.read_boundaries_file(path, year=given, scale=scale, levels=wanted)
+    with open_store(settings) as store:
+        if path is None:
+            years = (int(year),) if year else geo.years_in_force(store)
+            update = geo.fetch_boundaries(years, scale=scale or geo.DEFAULT_SCALE, levels=wanted)
+        geo.write_boundaries(store, update)
+    _echo_lines(update.lines())
 
 
 @vocab.command("list")
