@@ -54,7 +54,8 @@ from s3graph.sparql import NamedQuery, load_query  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 from s3graph.validate import validate_graph  # noqa: E402
 from s3graph.vocab.nuts_csv import load_reference_dir  # noqa: E402
-from s3graph.vocab.sources.loading import ensure_base_vocabularies, load_file  # noqa: E402
+from s3graph.vocab.sources.base import ensure_base_vocabularies  # noqa: E402
+from s3graph.vocab.sources.loading import load_file  # noqa: E402
 
 BATCH = 300  # reports per ingest call: one atomic write of ~200k quads at most
 NUTS_VERSIONS = (2024,)  # one version: the vocabulary stays a small part of 100k quads

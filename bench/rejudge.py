@@ -35,7 +35,7 @@ from s3graph.namespaces import DEFAULT_BASE  # noqa: E402
 from s3graph.store import Store  # noqa: E402
 from s3graph.validate import validate_graph  # noqa: E402
 from s3graph.vocab.nuts_snapshot import snapshot_index  # noqa: E402
-from s3graph.vocab.sources.loading import read_files, vocabulary_files  # noqa: E402
+from s3graph.vocab.sources.batch import read_files, vocabulary_files  # noqa: E402
 
 
 def peak_mib() -> float:

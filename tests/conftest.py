@@ -493,7 +493,7 @@ def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
     from s3graph.mapping.links import linked_mapper
     from s3graph.validate import validate_graph
     from s3graph.vocab.nuts_snapshot import snapshot_index
-    from s3graph.vocab.sources.loading import ensure_base_vocabularies
+    from s3graph.vocab.sources.base import ensure_base_vocabularies
 
     ensure_base_vocabularies(store)
     mapper = linked_mapper(Linker.load(snapshot_index()))

@@ -48,7 +48,8 @@ from s3graph.sparql import bind_parameters, load_query
 from s3graph.store import Store
 from s3graph.validate import validate_graph
 from s3graph.vocab.nuts_csv import load_reference_dir
-from s3graph.vocab.sources.loading import ensure_base_vocabularies, load_file
+from s3graph.vocab.sources.base import ensure_base_vocabularies
+from s3graph.vocab.sources.loading import load_file
 
 BASE = "https://w3id.org/s3graph/"
 EXAMPLES = Path(__file__).resolve().parent.parent / "s3graph" / "examples"

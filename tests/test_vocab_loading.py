@@ -21,7 +21,7 @@ from s3graph.errors import ReportError
 from s3graph.store import Store
 from s3graph.vocab import nuts_csv
 from s3graph.vocab.nuts_index import NutsIndex
-from s3graph.vocab.sources import loading, stored
+from s3graph.vocab.sources import base, loading, stored
 
 VERSIONS = (2010, 2013, 2016, 2021, 2024)
 GISCO_HEADER = ("NUTS_ID", "LEVL_CODE", "CNTR_CODE", "NAME_LATN", "NUTS_NAME", "MOUNT_TYPE")
@@ -175,12 +175,12 @@ def test_an_unknown_csv_layout_lists_the_known_ones(store: Store, tmp_path: Path
 
 
 def test_base_vocabularies_are_written_once(store: Store) -> None:
-    written = loading.ensure_base_vocabularies(store)
+    written = base.ensure_base_vocabularies(store)
     assert {g.iri for g in written} == {
         "http://metadata.un.org/sdg",
         "https://w3id.org/s3graph/graph/registry",
     }
-    assert loading.ensure_base_vocabularies(store) == []
+    assert base.ensure_base_vocabularies(store) == []
     listed = {g.iri: g.triples for g in stored.vocabulary_graphs(store)}
     assert listed == {g.iri: g.triples for g in written}
 

@@ -119,7 +119,7 @@ def ingest(
     from s3graph.validate import summary as problem_summary
     from s3graph.validate import validate_graph
     from s3graph.validate.problems import counted
-    from s3graph.vocab.sources.loading import base_vocabulary_graphs
+    from s3graph.vocab.sources.base import base_vocabulary_graphs
 
     sources = [*paths, *([examples_dir()] if examples else [])]
     if not sources:

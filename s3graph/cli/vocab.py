@@ -18,7 +18,7 @@ from s3graph.cli.support import (
 
 if TYPE_CHECKING:
     from s3graph.store import GraphStore
-    from s3graph.vocab.sources.loading import VocabUpdate
+    from s3graph.vocab.sources.batch import VocabUpdate
 
 NUTS_VERSION_CHOICES = ("2010", "2013", "2016", "2021", "2024", "all")
 
@@ -71,12 +71,12 @@ def fetch() -> None:
 @click.pass_obj
 def fetch_nuts(settings: Settings, version: str) -> None:
     """Download the NUTS regions of one version, or of all versions, into the store."""
-    from s3graph.vocab.sources import loading
+    from s3graph.vocab.sources import batch
     from s3graph.vocab.sources.urls import NUTS_VERSIONS
 
     versions = NUTS_VERSIONS if version == "all" else (int(version),)
     with open_store(settings) as store:
-        update = loading.fetch_nuts_graphs(store, versions)
+        update = batch.fetch_nuts_graphs(store, versions)
         rejudge_with(settings, store, update)
 
 
@@ -84,10 +84,10 @@ def fetch_nuts(settings: Settings, version: str) -> None:
 @click.pass_obj
 def fetch_sdg(settings: Settings) -> None:
     """Download the UN SDG goals, targets and indicators ($S3GRAPH_SDG_URL) into the store."""
-    from s3graph.vocab.sources import loading
+    from s3graph.vocab.sources import batch
 
     with open_store(settings) as store:
-        update = loading.fetch_sdg_graphs(store)
+        update = batch.fetch_sdg_graphs(store)
         rejudge_with(settings, store, update)
 
 
@@ -119,11 +119,11 @@ def load(settings: Settings, paths: tuple[Path, ...], version: int | None) -> No
     report is then linked and validated again against the new reference data, in the same
     write.
     """
-    from s3graph.vocab.sources import loading
+    from s3graph.vocab.sources import batch
 
-    files = loading.vocabulary_files(paths)
+    files = batch.vocabulary_files(paths)
     with open_store(settings) as store:
-        update = loading.read_files(store, files, version=version)
+        update = batch.read_files(store, files, version=version)
         rejudge_with(settings, store, update)
 
 

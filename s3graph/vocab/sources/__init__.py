@@ -4,6 +4,7 @@
 the partnership registry, the SDG goals) and their parsers; this package holds everything that
 reaches outside the process to get or keep them: :mod:`.urls` (the official sources),
 :mod:`.fetch` (HTTP with retries and a revalidated cache), :mod:`.wikidata` (English names of
-NUTS regions, fetched into the cache), :mod:`.loading` (files and downloads into the store) and
-:mod:`.stored` (the reference data read back from the store).
+NUTS regions, fetched into the cache), :mod:`.loading` (one file or download into the store),
+:mod:`.batch` (several files at once, read before the one write), :mod:`.base` (the SDG goals
+and the registry every store holds) and :mod:`.stored` (the reference data read back).
 """

@@ -22,28 +22,25 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SKOS
-from rdflib.term import Node
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from s3graph.errors import ReportError, S3GraphError
 from s3graph.vocab import nuts_csv, nuts_rdf, nuts_skos, sdg
-from s3graph.vocab.nuts_index import NutsChange, NutsRegion
+from s3graph.vocab.nuts_index import NutsRegion
 from s3graph.vocab.rdf_files import VocabFileError
-from s3graph.vocab.registry import registry_text
 from s3graph.vocab.sources import fetch as fetching
 from s3graph.vocab.sources import urls as sources
+from s3graph.vocab.sources.base import skolemised
 from s3graph.vocab.sources.stored import (
     NUTS_CHANGES_GRAPH,
     REGISTRY_GRAPH,
     GraphSummary,
     codes_by_version,
-    describe_graph,
-    stored_changes,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +50,6 @@ if TYPE_CHECKING:
 RDF_SUFFIXES = (".ttl", ".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld")
 
 _YEAR_IN_NAME = re.compile(r"nuts(?:[-_ ]?at)?[-_ ]?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
-_SKOLEM_BASE = "https://w3id.org/s3graph/.well-known/genid/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +92,12 @@ def load_nuts_file(
     :class:`~s3graph.vocab.rdf_files.VocabFileError`; nothing is written then.
     """
     source = Path(path)
-    graphs, summaries = _nuts_file_graphs(store, source, version)
+    graphs, summaries = nuts_file_graphs(store, source, version)
     store.replace_graphs(graphs)
     return LoadSummary(str(source), tuple(summaries))
 
 
-def _nuts_file_graphs(
+def nuts_file_graphs(
     store: GraphStore, source: Path, version: int | None
 ) -> tuple[list[Graph], list[GraphSummary]]:
     if source.suffix.lower() in RDF_SUFFIXES:
@@ -111,7 +107,7 @@ def _nuts_file_graphs(
             by_version[region.version].append(region)
         built = [_version_graph(rs, v) for v, rs in sorted(by_version.items())]
         return [g for g, _ in built], [s for _, s in built]
-    text = _read_text(source)
+    text = read_text(source)
     header = nuts_csv.header_of(text)
     kind = nuts_csv.layout(header)
     if kind == "changes":
@@ -160,7 +156,7 @@ def _version_graph(regions: Sequence[NutsRegion], version: int) -> tuple[Graph, 
     return graph, GraphSummary(str(graph.identifier), len(graph), description)
 
 
-def _read_text(source: Path) -> str:
+def read_text(source: Path) -> str:
     try:
         data = source.read_bytes()
     except FileNotFoundError as exc:
@@ -185,12 +181,12 @@ def fetch_nuts(
     Raises :class:`~.fetch.FetchError` when a table cannot be downloaded and is not
     cached; nothing is written then.
     """
-    graphs, summaries = _fetched_nuts(versions, cache_dir)
+    graphs, summaries = fetched_nuts(versions, cache_dir)
     store.replace_graphs(graphs)
     return summaries
 
 
-def _fetched_nuts(
+def fetched_nuts(
     versions: Iterable[int], cache_dir: Path | None
 ) -> tuple[list[Graph], list[LoadSummary]]:
     wanted = sorted(set(versions))
@@ -198,7 +194,7 @@ def _fetched_nuts(
     graphs: list[Graph] = []
     summaries: list[LoadSummary] = []
     for version, path in paths:
-        text = _read_text(path)
+        text = read_text(path)
         header = nuts_csv.header_of(text)
         if nuts_csv.layout(header) not in ("gisco", "reference"):
             raise VocabFileError(
@@ -215,21 +211,21 @@ def _fetched_nuts(
 
 def load_sdg_file(store: GraphStore, path: str | Path) -> LoadSummary:
     """Load the UN SDG KOS (goals, targets, indicators), replacing the SDG graph."""
-    graph = _skolemised(sdg.load_sdg_kos(path))
+    graph = skolemised(sdg.load_sdg_kos(path))
     store.replace_graphs([graph])
-    return LoadSummary(str(path), (_sdg_summary(graph),))
+    return LoadSummary(str(path), (sdg_summary(graph),))
 
 
 def fetch_sdg(store: GraphStore, *, cache_dir: Path | None = None) -> LoadSummary:
     """Download the UN SDG KOS (cached) and load it, replacing the SDG graph."""
     url = sources.sdg_kos_url()
     path = fetching.fetch(url, cache_dir=cache_dir)
-    graph = _skolemised(sdg.load_sdg_kos(path))
+    graph = skolemised(sdg.load_sdg_kos(path))
     store.replace_graphs([graph])
-    return LoadSummary(url, (_sdg_summary(graph),))
+    return LoadSummary(url, (sdg_summary(graph),))
 
 
-def _sdg_summary(graph: Graph) -> GraphSummary:
+def sdg_summary(graph: Graph) -> GraphSummary:
     counts = {
         kind: len(set(graph.subjects(RDF.type, URIRef(sdg.SDGO + kind))))
         for kind in ("Goal", "Target", "Indicator")
@@ -270,235 +266,17 @@ def load_file(store: GraphStore, path: str | Path, *, version: int | None = None
     return load_nuts_file(store, source, version=version)
 
 
-# -- several files at once -------------------------------------------------------------------
-
-
-#: File name endings ``s3graph vocab load`` reads in a folder.
-VOCAB_SUFFIXES = (".csv", *RDF_SUFFIXES)
-
-
-@dataclass(frozen=True, slots=True)
-class VocabUpdate:
-    """Vocabulary graphs read from files, checked and not yet written (see :func:`read_files`)."""
-
-    graphs: list[Graph]
-    summaries: list[LoadSummary]
-    #: Files found in a folder that are no vocabulary s3graph reads (with why), left out.
-    skipped: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class VocabFiles:
-    """The files to load: those named, and those found in folders (which may be left out)."""
-
-    files: list[Path]
-    found: frozenset[Path]
-
-
-def vocabulary_files(paths: Sequence[str | Path]) -> VocabFiles:
-    """The files to load: files as given, folders replaced by their vocabulary files, sorted.
-
-    Raises :class:`VocabFileError` for a path that does not exist or a folder without any.
-    """
-    files: list[Path] = []
-    found_in_folders: set[Path] = set()
-    for given in map(Path, paths):
-        if given.is_dir():
-            found = sorted(
-                p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in VOCAB_SUFFIXES
-            )
-            if not found:
-                kinds = ", ".join(VOCAB_SUFFIXES)
-                raise VocabFileError(given, f"a folder of vocabulary files ({kinds})")
-            files.extend(found)
-            found_in_folders.update(found)
-        elif given.is_file():
-            files.append(given)
-        else:
-            raise VocabFileError(given, "an existing vocabulary file or folder")
-    named = set(map(Path, paths))
-    return VocabFiles(list(dict.fromkeys(files)), frozenset(found_in_folders - named))
-
-
-def read_files(store: GraphStore, paths: VocabFiles, *, version: int | None = None) -> VocabUpdate:
-    """Every vocabulary file of ``paths`` read and checked, all before anything is written.
-
-    NUTS region tables, the NUTS changes table, SKOS NUTS, the UN SDG KOS and the SDG CSV tables
-    (goals, targets, indicators) are told apart by content. When NUTS versions change, the
-    changes graph is built again (from the changes table given, else the one stored) against the
-    codes of every version in force, so the graphs do not depend on the order of the loads.
-    A file found in a folder whose header is no vocabulary's is left out (and listed in
-    :attr:`VocabUpdate.skipped`); a file named so is an error.
-    """
-    graphs: list[Graph] = []
-    summaries: list[LoadSummary] = []
-    skipped: list[str] = []
-    changes: list[NutsChange] | None = None
-    changes_source = "the NUTS changes stored"
-    for path in paths.files:
-        try:
-            read = _read_one(store, path, version)
-        except ReportError as error:
-            if path not in paths.found or error.line != 1:
-                raise
-            skipped.append(f"{path}: not a vocabulary s3graph reads (its header), left out")
-            continue
-        if isinstance(read, list):
-            changes, changes_source = read, str(path)
-            continue
-        graphs.extend(read.graphs)
-        summaries.append(read.summary)
-    update = _with_changes(store, VocabUpdate(graphs, summaries), changes, changes_source)
-    return VocabUpdate(update.graphs, update.summaries, skipped)
-
-
-def _with_changes(
-    store: GraphStore, update: VocabUpdate, changes: list[NutsChange] | None, source: str
-) -> VocabUpdate:
-    """``update`` with the NUTS changes graph built again when it depends on what changed."""
-    graphs, summaries = update.graphs, update.summaries
-    versions = [g for g in graphs if str(g.identifier).startswith(nuts_rdf.NUTS_SCHEME_PREFIX)]
-    if changes is None and versions and store.has_graph(str(NUTS_CHANGES_GRAPH)):
-        changes = stored_changes(store)
-    if changes is not None:
-        graph = nuts_rdf.nuts_changes_graph(changes, _codes_in_force(store, graphs))
-        kinds = len({c.change for c in changes})
-        described = f"{len(changes)} NUTS changes of {kinds} kinds"
-        summary = GraphSummary(str(graph.identifier), len(graph), described)
-        return VocabUpdate([*graphs, graph], [*summaries, LoadSummary(source, (summary,))])
-    return update
-
-
-def fetch_nuts_graphs(
-    store: GraphStore, versions: Iterable[int], *, cache_dir: Path | None = None
-) -> VocabUpdate:
-    """:func:`fetch_nuts` without the write: the downloaded versions (and changes rebuilt)."""
-    graphs, summaries = _fetched_nuts(versions, cache_dir)
-    return _with_changes(store, VocabUpdate(graphs, summaries), None, "the NUTS changes stored")
-
-
-def fetch_sdg_graphs(store: GraphStore, *, cache_dir: Path | None = None) -> VocabUpdate:
-    """:func:`fetch_sdg` without the write."""
-    url = sources.sdg_kos_url()
-    graph = _skolemised(sdg.load_sdg_kos(fetching.fetch(url, cache_dir=cache_dir)))
-    return VocabUpdate([graph], [LoadSummary(url, (_sdg_summary(graph),))])
-
-
-@dataclass(frozen=True, slots=True)
-class _OneFile:
-    graphs: list[Graph]
-    summary: LoadSummary
-
-
-def _read_one(store: GraphStore, path: Path, version: int | None) -> _OneFile | list[NutsChange]:
-    """One file's graphs; the rows of a NUTS changes table (built into a graph at the end)."""
-    if path.suffix.lower() in RDF_SUFFIXES:
-        data = path.read_bytes()
-        if b"data.europa.eu/nuts" not in data and b"metadata.un.org/sdg" in data:
-            graph = _skolemised(sdg.load_sdg_kos(path))
-            return _OneFile([graph], LoadSummary(str(path), (_sdg_summary(graph),)))
-        graphs, summaries = _nuts_file_graphs(store, path, version)
-        return _OneFile(graphs, LoadSummary(str(path), tuple(summaries)))
-    text = _read_text(path)
-    header = nuts_csv.header_of(text)
-    if sdg.sdg_csv_layout(header) is not None:
-        graph = sdg.sdg_csv_graph(text, str(path))
-        iri = str(graph.identifier)
-        summary = GraphSummary(iri, len(graph), describe_graph(iri))
-        return _OneFile([graph], LoadSummary(str(path), (summary,)))
-    if nuts_csv.layout(header) == "changes":
-        return nuts_csv.read_changes_csv(text, name=str(path))
-    graphs, summaries = _nuts_file_graphs(store, path, version)
-    return _OneFile(graphs, LoadSummary(str(path), tuple(summaries)))
-
-
-def _codes_in_force(store: GraphStore, graphs: Sequence[Graph]) -> dict[int, set[str]]:
-    """The codes of every NUTS version: the snapshot's, those stored in their place, the new."""
-    from s3graph.vocab.nuts_snapshot import snapshot_index
-
-    snapshot = snapshot_index()
-    codes = {v: {r.code for r in snapshot.regions(v)} for v in snapshot.versions}
-    codes.update(codes_by_version(store))
-    for graph in graphs:
-        name = str(graph.identifier)
-        if name.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
-            year = int(name.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX))
-            codes[year] = {str(code) for code in graph.objects(None, SKOS.notation)}
-    return codes
-
-
-# -- base vocabularies -------------------------------------------------------------------------
-
-
-def ensure_base_vocabularies(store: GraphStore) -> list[GraphSummary]:
-    """Write the offline SDG goals and the partnership registry when they are not in the store.
-
-    Idempotent: the SDG graph is written only when absent (a UN SDG KOS loaded before is kept);
-    the registry graph is written when absent or different from the packaged file. Returns the
-    graphs written (empty when nothing had to change).
-    """
-    graphs = base_vocabulary_graphs(store)
-    store.replace_graphs(graphs)
-    return [
-        GraphSummary(str(g.identifier), len(g), describe_graph(str(g.identifier))) for g in graphs
-    ]
-
-
-def base_vocabulary_graphs(store: GraphStore) -> list[Graph]:
-    """The graphs :func:`ensure_base_vocabularies` would write, for a caller that writes them in
-    its own write (``ingest``: reports and base vocabularies all at once)."""
-    present = set(store.graphs())
-    graphs: list[Graph] = []
-    if str(sdg.SDG_SCHEME) not in present:
-        graphs.append(sdg.sdg_graph())
-    registry = registry_graph()
-    if str(REGISTRY_GRAPH) not in present or store.graph_size(str(REGISTRY_GRAPH)) != len(registry):
-        graphs.append(registry)
-    return graphs
-
-
-def registry_graph() -> Graph:
-    """The partnership registry (``partnerships.ttl``) as the graph :data:`REGISTRY_GRAPH`."""
-    graph = Graph(identifier=REGISTRY_GRAPH)
-    graph.parse(data=registry_text(), format="turtle")
-    return _skolemised(graph)
-
-
-def _skolemised(graph: Graph) -> Graph:
-    """``graph`` with every blank node replaced by a stable IRI (the store takes no blank node)."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
-        return graph
-    out = Graph(identifier=graph.identifier)
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace, override=True)
-
-    def iri(term: Node) -> Node:
-        return URIRef(_SKOLEM_BASE + str(term)) if isinstance(term, BNode) else term
-
-    for s, p, o in graph:
-        out.add((iri(s), p, iri(o)))
-    return out
-
-
 __all__ = [
     "NUTS_CHANGES_GRAPH",
     "REGISTRY_GRAPH",
     "GraphSummary",
     "LoadSummary",
     "NamesSummary",
-    "VocabUpdate",
-    "base_vocabulary_graphs",
-    "ensure_base_vocabularies",
     "fetch_nuts",
-    "fetch_nuts_graphs",
     "fetch_sdg",
-    "fetch_sdg_graphs",
     "fetch_wikidata_names",
     "load_file",
     "load_nuts_file",
     "load_sdg_file",
-    "read_files",
-    "registry_graph",
     "version_from_name",
-    "vocabulary_files",
 ]
