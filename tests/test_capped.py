@@ -52,6 +52,15 @@ def check(variables: list[str], rows: list[list[Term | None]], media: str, cap: 
     return True
 
 
+def doubtful(rows: list[list[Term | None]], media: str) -> bool:
+    """Whether the rows make the count of row marks only a bound (see capped's docstring)."""
+    values = [term.value for row in rows for term in row if term is not None]
+    if media == CSV:  # a quoted value
+        return any(char in value for value in values for char in '",\r\n')
+    empty_after_first = any(all(term is None for term in row) for row in rows[1:])
+    return empty_after_first or any("},{" in value for value in values)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(1, 3).flatmap(
@@ -71,7 +80,7 @@ def test_the_cut_is_what_the_python_writers_write(
         assert cap == 0
         return
     answered = check(variables, rows, media, cap)
-    if cap < 0 or len(rows) <= cap:
+    if cap < 0 or (len(rows) <= cap and not doubtful(rows, media)):
         assert answered  # under the cap, nothing to count exactly: always written whole
 
 

@@ -6,12 +6,12 @@ pyoxigraph's serialiser writes the same bytes in Rust, but it has no row limit. 
 into a :class:`_Sink` that counts a byte sequence that marks rows, 8 KB at a time, and stops
 it (:class:`_Full`) once the count says more than ``max_rows`` rows were written:
 
-- SPARQL JSON: ``},{"`` stands between two rows, or ``},{}`` before a row with no value bound.
-  JSON escapes ``"`` inside strings, so the first is never part of a value; the second may be,
-  so both are counted (never fewer than the rows) and once the second was seen the count is
-  only a bound.
-- CSV: ``CRLF`` ends each line. A value holding CRLF is quoted, so as long as no ``"`` was
-  written the count is exact (and a bound otherwise).
+- SPARQL JSON: ``},{`` stands between two rows; it may also be part of a value, so its count
+  is never less than the rows'. Between rows it is followed by ``"``, or by ``}`` before a row
+  with nothing bound; in a value never by ``"``, which JSON escapes there. So while every
+  ``},{`` seen is a ``},{"``, the count is exact.
+- CSV: ``CRLF`` ends each line; a value holding CRLF is quoted, so as long as no ``"`` was
+  written the count is exact.
 
 An exact count over the cap is cut at the row boundary, in the bytes. A count that is only a
 bound (a rare result), or a format pyoxigraph writes differently from s3graph (XML and TSV: see
@@ -33,12 +33,12 @@ class _Marks:
     """How rows show in one format's bytes."""
 
     format: ox.QueryResultsFormat
-    #: Between two rows (JSON) or at the end of each line (CSV).
+    #: Between two rows (JSON) or at the end of each line (CSV): counted.
     mark: bytes
-    #: A sequence whose presence makes the count a bound only (counted too when it is a mark).
-    doubt: bytes
-    #: Whether ``doubt`` is counted as a mark.
-    counted: bool
+    #: The count is exact while this is seen as often as ``mark`` (JSON), or ...
+    sure: bytes | None
+    #: ... while this is not seen at all (CSV).
+    doubt: bytes | None
     #: Past the cap once marks + ``offset`` exceed it (JSON: a row begun after each separator,
     #: and the first; CSV: a line ended per row, and the header's).
     offset: int
@@ -46,10 +46,11 @@ class _Marks:
     shift: int
 
 
-_JSON = ox.QueryResultsFormat.JSON
 _FORMATS = {
-    "application/sparql-results+json": _Marks(_JSON, b'},{"', b"},{}", True, 1, 0),
-    "text/csv": _Marks(ox.QueryResultsFormat.CSV, b"\r\n", b'"', False, -1, 1),
+    "application/sparql-results+json": _Marks(
+        ox.QueryResultsFormat.JSON, b"},{", b'},{"', None, 1, 0
+    ),
+    "text/csv": _Marks(ox.QueryResultsFormat.CSV, b"\r\n", None, b'"', -1, 1),
 }
 
 
@@ -74,25 +75,31 @@ class _Sink:
         self.chunks: list[bytes] = []
         self.count = 0
         self.doubtful = False
+        self._sure = 0
         self._tail = b""  # the end of the last chunk: a mark may straddle two chunks
-        self._keep = max(len(marks.mark), len(marks.doubt)) - 1
 
     def write(self, chunk: bytes) -> int:
         chunk = bytes(chunk)
         self.chunks.append(chunk)
-        seen = self._tail + chunk
-        self.count += seen.count(self.marks.mark)
-        doubts = seen.count(self.marks.doubt)
-        self.doubtful = self.doubtful or doubts > 0
-        if self.marks.counted:
-            self.count += doubts
-        self._tail = seen[-self._keep :]
-        if self.count + self.marks.offset > self.max_rows:
+        marks = self.marks
+        self.count += _count(self._tail, chunk, marks.mark)
+        if marks.sure is not None:
+            self._sure += _count(self._tail, chunk, marks.sure)
+            self.doubtful = self._sure != self.count
+        if marks.doubt is not None and marks.doubt in chunk:
+            self.doubtful = True
+        self._tail = (self._tail + chunk)[-3:]
+        if self.count + marks.offset > self.max_rows:
             raise _Full
         return len(chunk)
 
     def flush(self) -> None:
         """Nothing buffered here."""
+
+
+def _count(tail: bytes, chunk: bytes, mark: bytes) -> int:
+    """How often ``mark`` occurs in ``chunk``, or begins in ``tail`` and ends in ``chunk``."""
+    return (tail[-(len(mark) - 1) :] + chunk).count(mark)
 
 
 def truncation_member(max_rows: int) -> str:
