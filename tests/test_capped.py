@@ -54,7 +54,7 @@ def check(variables: list[str], rows: list[list[Term | None]], media: str, cap: 
 
 def doubtful(rows: list[list[Term | None]], media: str) -> bool:
     """Whether the rows make the count of row marks only a bound (see capped's docstring)."""
-    values = [term.value for row in rows for term in row if term is not None]
+    values = [term.value for row in rows for term in row if isinstance(term, ox.Literal)]
     if media == CSV:  # a quoted value
         return any(char in value for value in values for char in '",\r\n')
     empty_after_first = any(all(term is None for term in row) for row in rows[1:])
