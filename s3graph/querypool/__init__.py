@@ -15,7 +15,9 @@ limit or when too many long queries run, and forks a fresh one. A query that cra
 - :mod:`.zygote`: the process that forks workers, and the worker's loop;
 - :mod:`.mother`: the process that forks zygotes once the caller has threads (a server taking
   up newer data);
-- :mod:`.pool`: the pool: queueing, deadlines, supervision, replacement;
+- :mod:`.pool`: the pool: queueing, deadlines, replacement;
+- :mod:`.supervise`: the supervisor's look at the busy workers (kills, priorities, spares);
+- :mod:`.workers`: the pool's handle on a worker, a waiting job, a job's answer;
 - :mod:`.stopped`: why a query was stopped, as exceptions with the words clients read.
 """
 

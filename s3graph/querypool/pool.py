@@ -2,41 +2,36 @@
 
 :meth:`QueryPool.run` is called from any thread (the web server's waiting threads, the CLI) and
 blocks until its job is answered or stopped. A supervisor thread looks at the busy workers every
-:data:`TICK` seconds and kills (``SIGKILL`` through a pidfd, so never a stranger reusing the pid)
+:data:`~s3graph.querypool.supervise.TICK` seconds (:mod:`s3graph.querypool.supervise`) and kills
+(``SIGKILL`` through a pidfd, so never a stranger reusing the pid)
 
 - a worker whose query reached its deadline (counted from the query's arrival, time queued
   included): :class:`WorkerTimeout`;
 - a worker whose private memory grew past the limit, or the largest one when all running
   queries together grew past ``total_memory``: :class:`WorkerOutOfMemory`;
 - a worker whose query just turned long (a second of CPU) while ``long_queries`` long ones
-  already run:
-  :class:`ServerBusy` (see :class:`~s3graph.querypool.limits.PoolLimits`);
+  already run: :class:`ServerBusy` (see :class:`~s3graph.querypool.limits.PoolLimits`);
 - a worker whose caller gave up (its client went away).
 
-A query running past ``spare_after`` has its worker's niceness raised (10, and 19 once long), so
-new queries and the server itself get the cores first. A killed worker frees its core at once;
-its place is taken by a fresh fork. A worker that dies
-by itself (an engine crash) is :class:`WorkerCrashed`, and the next query is served all the same.
+A query running past ``spare_after`` while others run or wait has its worker's niceness raised
+(10, and 19 once long), so new queries and the server itself get the cores first. A killed
+worker frees its core at once; its place is taken by a fresh fork. A worker that dies by itself
+(an engine crash) is :class:`WorkerCrashed`, and the next query is served all the same.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
-import os
-import signal
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from s3graph.querypool import channel
-from s3graph.querypool.isolation import cpu_time, private_memory
+from s3graph.querypool.isolation import cpu_time
 from s3graph.querypool.limits import PoolLimits
 from s3graph.querypool.stopped import (
     QueryStopped,
@@ -46,7 +41,9 @@ from s3graph.querypool.stopped import (
     WorkerTimeout,
     stopped,
 )
-from s3graph.querypool.zygote import Handle, Hello, Prepare, Zygote
+from s3graph.querypool.supervise import TICK, check, grant_spare
+from s3graph.querypool.workers import Done, Waiter, Worker, ZygoteFactory, fork_here, welcome
+from s3graph.querypool.zygote import Handle, Prepare, Zygote
 
 __all__ = [
     "Done",
@@ -60,98 +57,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Seconds between two looks of the supervisor at the busy workers.
-TICK = 0.05
 #: Workers kept for queries that need the network (an allowlisted SERVICE), at most.
 NETWORK_WORKERS = 2
-#: The niceness of a worker whose query ran past ``spare_after`` (slow), and past a second of
-#: CPU (long): a new query, at 0, gets the cores first, so short queries stay quick beside slow
-#: ones, and the server's own threads are never starved by queries.
-SLOW_NICE = 10
-LONG_NICE = 19
-
-
-#: What makes the pool's zygote: ``(prepare, handle, query_memory, warm, inherit) -> Zygote``.
-#: By default it is forked from this process (:func:`_fork_here`); a
-#: :class:`~s3graph.querypool.mother.Mother` forks it from a process with no threads instead.
-ZygoteFactory = Callable[[Prepare, Handle, int, "Callable[[], object] | None", bool], Zygote]
-
-
-def _fork_here(
-    prepare: Prepare,
-    handle: Handle,
-    query_memory: int,
-    warm: Callable[[], object] | None,
-    inherit: bool,
-) -> Zygote:
-    """A zygote forked from this process (single-threaded now, or it must be with ``inherit``)."""
-    return Zygote(prepare, handle, query_memory, warm)
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
-    """A job's answer (``value``, or the ``error`` its handler raised) and its timing."""
-
-    value: Any
-    error: BaseException | None
-    waited: float
-    ran: float
-
-    def result(self) -> Any:
-        """The value, or raise the handler's error."""
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-@dataclass(eq=False)
-class _Waiter:
-    """A job waiting for a worker: it is handed one, or leave to fork one."""
-
-    worker: _Worker | None = None
-    may_spawn: bool = False
-    event: threading.Event = field(default_factory=threading.Event)
-
-
-@dataclass(eq=False)
-class _Worker:
-    pid: int
-    pidfd: int
-    sock: socket.socket
-    baseline: int
-    network: bool
-    generation: int
-    started: float = 0.0
-    cpu_started: float = 0.0
-    deadline: float = math.inf
-    cancel: threading.Event | None = None
-    reason: str | None = None
-    grown: int = 0
-    waited: float = 0.0
-    long: bool = field(default=False)
-    nice: int = 0
-
-    def renice(self, nice: int) -> None:
-        """Set the worker's niceness (raising it needs no privilege; lowering it may)."""
-        if nice == self.nice:
-            return
-        try:
-            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
-        except OSError:
-            return
-        self.nice = nice
-
-    def kill(self, reason: str) -> None:
-        if self.reason is None:
-            self.reason = reason
-        with contextlib.suppress(OSError):
-            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-
-    def close(self) -> None:
-        self.kill("retired")
-        self.sock.close()
-        with contextlib.suppress(OSError):
-            os.close(self.pidfd)
 
 
 class QueryPool:
@@ -182,14 +89,14 @@ class QueryPool:
         #: (``--store URL``), so the text-level SERVICE/LOAD guard in front is the line there.
         self.networked = networked
         self._prepare, self._handle, self._inherit, self._warm = prepare, handle, inherit, warm
-        self._zygote_factory = zygote or _fork_here
+        self._zygote_factory = zygote or fork_here
         #: When the data the workers answer from was current (None: not known); pages say it.
         self.as_of = as_of
         self._lock = threading.Condition()
         self._spawn_lock = threading.Lock()
-        self._idle: dict[bool, list[_Worker]] = {False: [], True: []}
-        self._queue: dict[bool, deque[_Waiter]] = {False: deque(), True: deque()}
-        self._busy: set[_Worker] = set()
+        self._idle: dict[bool, list[Worker]] = {False: [], True: []}
+        self._queue: dict[bool, deque[Waiter]] = {False: deque(), True: deque()}
+        self._busy: set[Worker] = set()
         self._alive: dict[bool, int] = {False: 0, True: 0}
         self._generation = 0
         self._closed = False
@@ -247,7 +154,7 @@ class QueryPool:
             return Done(None, value, worker.waited, ran)
         return Done(value, None, worker.waited, ran)
 
-    def _stopped(self, worker: _Worker, ran: float) -> QueryStopped:
+    def _stopped(self, worker: Worker, ran: float) -> QueryStopped:
         return stopped(worker.reason, self.limits, waited=worker.waited, ran=ran)
 
     # -- workers -------------------------------------------------------------------------------
@@ -255,7 +162,7 @@ class QueryPool:
     def _capacity(self, network: bool) -> int:
         return NETWORK_WORKERS if network else self.limits.workers
 
-    def _acquire(self, network: bool, arrived: float, deadline: float) -> _Worker | None:
+    def _acquire(self, network: bool, arrived: float, deadline: float) -> Worker | None:
         """A worker for a new job: an idle one, a new one, or the next one freed (first come,
         first served), by ``deadline``; None once the pool is handed over."""
         with self._lock:
@@ -263,7 +170,7 @@ class QueryPool:
                 return None
             if self._closed:  # the server is stopping: a 503, not an error of ours
                 raise stopped("closed", self.limits, waited=time.monotonic() - arrived, ran=0)
-            waiter = _Waiter()
+            waiter = Waiter()
             queue = self._queue[network]
             if not queue:
                 self._offer(waiter, network)
@@ -290,7 +197,7 @@ class QueryPool:
                 self._serve_queue(network)
             raise
 
-    def _offer(self, waiter: _Waiter, network: bool) -> None:
+    def _offer(self, waiter: Waiter, network: bool) -> None:
         """Give ``waiter`` an idle worker, or leave to fork one if there is room (lock held)."""
         idle = self._idle[network]
         while idle:
@@ -314,26 +221,12 @@ class QueryPool:
             queue.popleft()
             waiter.event.set()
 
-    def _spawn(self, network: bool) -> _Worker:
+    def _spawn(self, network: bool) -> Worker:
         """A new worker (the caller has counted it in ``_alive``)."""
         with self._spawn_lock:
             generation = self._generation
             pid, sock = self._zygote.spawn(network or self.networked)
-        try:
-            pidfd = os.pidfd_open(pid)
-        except OSError:
-            sock.close()
-            raise
-        worker = _Worker(pid, pidfd, sock, 0, network, generation)
-        try:
-            hello: Hello = channel.receive(sock)
-        except (EOFError, OSError) as exc:
-            worker.close()
-            raise RuntimeError("a query worker died while starting") from exc
-        if hello.error is not None:
-            worker.close()
-            raise hello.error
-        worker.baseline = hello.baseline
+        worker, hello = welcome(pid, sock, network, generation)
         if not (network or self.networked) and self.isolated is None:
             self.isolated = hello.isolated
             if not hello.isolated:
@@ -343,7 +236,7 @@ class QueryPool:
                 )
         return worker
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         worker.renice(0)  # back to a normal priority for the next query, if allowed
         with self._lock:
             self._busy.discard(worker)
@@ -360,12 +253,12 @@ class QueryPool:
             else:
                 self._forget(worker)  # a spare with nobody waiting retires
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: Worker) -> None:
         with self._lock:
             self._busy.discard(worker)
             self._forget(worker)
 
-    def _forget(self, worker: _Worker, *, serve: bool = True) -> None:
+    def _forget(self, worker: Worker, *, serve: bool = True) -> None:
         """Close ``worker`` and free its place, for the next waiter (call with the lock held)."""
         worker.close()
         self._alive[worker.network] -= 1
@@ -384,55 +277,13 @@ class QueryPool:
                 if handed_over and not any(self._alive.values()):
                     break  # its last job ended: close it, below
                 busy = list(self._busy)
-                self._grant_spare(busy, time.monotonic())
-            self._check(busy, time.monotonic())
+                now = time.monotonic()
+                self._alive[False] += grant_spare(
+                    busy, self._queue[False], self._alive[False], self.limits, now
+                )
+                waiting = bool(self._queue[False] or self._queue[True])
+            check(busy, self.limits, time.monotonic(), waiting=waiting)
         self.close()
-
-    def _grant_spare(self, busy: list[_Worker], now: float) -> None:
-        """Spare workers for the waiters when every busy worker is slow (lock held)."""
-        queue, limits = self._queue[False], self.limits
-        slow = [w for w in busy if not w.network and now - w.started >= limits.spare_after]
-        if not queue or len(slow) < self._alive[False]:
-            return
-        while queue and self._alive[False] < limits.spare_factor * limits.workers:
-            waiter = queue.popleft()
-            self._alive[False] += 1
-            waiter.may_spawn = True
-            waiter.event.set()
-
-    def _check(self, busy: list[_Worker], now: float) -> None:
-        limits = self.limits
-        for worker in busy:
-            if worker.reason is not None:
-                continue
-            if now >= worker.deadline:
-                worker.kill("timeout")
-            elif worker.cancel is not None and worker.cancel.is_set():
-                worker.kill("cancelled")
-            else:
-                worker.grown = private_memory(worker.pid) - worker.baseline
-                if worker.grown > limits.query_memory:
-                    worker.kill("memory")
-        growing = sorted((w for w in busy if w.reason is None), key=lambda w: w.grown)
-        total = sum(w.grown for w in growing)
-        while growing and total > limits.total_memory:
-            largest = growing.pop()
-            total -= largest.grown
-            largest.kill("memory")
-        running = [w for w in busy if w.reason is None and not w.network]
-        long = [w for w in running if w.long]
-        for worker in sorted(running, key=lambda w: w.started):
-            if now - worker.started >= limits.spare_after and not worker.long:
-                worker.renice(SLOW_NICE)
-            if worker.long or now - worker.started < limits.long_after:
-                continue  # CPU time never runs ahead of the clock: no need to read it yet
-            if cpu_time(worker.pid) - worker.cpu_started >= limits.long_after:
-                if len(long) >= limits.long_queries:
-                    worker.kill("busy")
-                else:
-                    worker.long = True
-                    worker.renice(LONG_NICE)
-                    long.append(worker)
 
     # -- life cycle ----------------------------------------------------------------------------
 
