@@ -221,3 +221,22 @@ def test_a_square_keeps_its_four_corners_and_its_hole() -> None:
     rings = absolute_points(path_data(shape, frame_for([shape])))
 
     assert [len(ring) for ring in rings] == [4, 4]  # closed by z, each corner once
+
+
+def test_roles_as_the_queries_give_them_and_a_region_without_name(
+    shapes: dict[str, Shape],
+) -> None:
+    role = "https://w3id.org/s3graph/def#"
+    regions = [
+        MapRegion("ES41", "Castilla y León", role + "leading"),
+        MapRegion("ES41", "Castilla y León", role + "participating"),  # leading comes first
+        MapRegion("ES61", "", role + "participating"),
+    ]
+
+    root = parsed(role_map(regions, shapes, title="t"))
+
+    assert len(list(root.iter(f"{SVG}a"))) == 2
+    (leading,) = links(root)["/region/ES41"].iter(f"{SVG}path")
+    assert leading.attrib["fill"] == ROLE_COLOURS["leading"]
+    (unnamed,) = links(root)["/region/ES61"].iter(f"{SVG}path")
+    assert unnamed.findtext(f"{SVG}title") == "ES61: participating region"

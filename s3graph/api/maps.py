@@ -14,7 +14,7 @@ part of the picture, so no copy of the map goes without them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
 
 from s3graph.api.mapframe import (
@@ -99,6 +99,7 @@ def role_map(
     for region in regions:
         first.setdefault(region.code, region)
     regions = list(first.values())
+    regions = [replace(r, value=role_name(r.value)) for r in regions]
     colour_of: dict[str, str] = dict(ROLE_COLOURS)
     for region in regions:
         colour_of.setdefault(str(region.value), "#8e8e8e")
@@ -114,6 +115,12 @@ def role_map(
         credit=credit,
         ident=ident,
     )
+
+
+def role_name(value: str | int) -> str:
+    """``https://w3id.org/s3graph/def#leading`` (as the queries give it) or ``leading``:
+    ``leading``."""
+    return str(value).rsplit("#", 1)[-1]
 
 
 def count_map(
@@ -268,9 +275,14 @@ def _legend(entries: Sequence[LegendEntry], y: float) -> tuple[list[str], float]
     return parts, y + 22
 
 
+def _named(region: MapRegion) -> str:
+    """``Lappi (FI1D7)``; the code alone for a region without a name."""
+    return f"{region.name} ({region.code})" if region.name else region.code
+
+
 def _notes(outside: Sequence[MapRegion], unmapped: Sequence[MapRegion]) -> list[str]:
     def named(regions: Sequence[MapRegion]) -> str:
-        return ", ".join(f"{r.name} ({r.code})" for r in regions)
+        return ", ".join(map(_named, regions))
 
     notes = []
     if outside:
@@ -282,7 +294,7 @@ def _notes(outside: Sequence[MapRegion], unmapped: Sequence[MapRegion]) -> list[
 
 def _area(area: _Area, frame: Frame) -> str:
     region = area.region
-    tip = escape(f"{region.name} ({region.code}): {area.note}")
+    tip = escape(f"{_named(region)}: {area.note}")
     d = path_data(area.shape, frame)
     if d:
         drawn = (
@@ -315,4 +327,5 @@ __all__ = [
     "credit_for",
     "draw_map",
     "role_map",
+    "role_name",
 ]
