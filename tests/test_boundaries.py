@@ -390,3 +390,26 @@ def test_cli_loads_a_named_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
     ]
     with Store.open(store_dir) as opened:
         assert geo.boundary_years(opened) == [2024]
+        size = opened.graph_size(str(boundaries_graph_iri(2024)))
+    listed = CliRunner().invoke(main, ["--store", str(store_dir), "vocab", "list"])
+    assert f"{boundaries_graph_iri(2024)}: {size} triples (NUTS 2024 boundaries)" in (
+        listed.output.splitlines()
+    )
+
+
+def test_the_dumps_carry_the_boundaries_and_their_notice(store: Store, tmp_path: Path) -> None:
+    from s3graph.export.run import ExportSettings, export
+
+    geo.write_boundaries(
+        store, geo.read_boundaries_file(write_synthetic(tmp_path / "b.geojson"), year=2021)
+    )
+
+    export(store, tmp_path / "out", ExportSettings(formats=("nq", "ttl")))
+
+    quads = (tmp_path / "out" / "s3graph.nq").read_text(encoding="utf-8")
+    graph = f"<{boundaries_graph_iri(2021)}> ."
+    assert sum(line.endswith(graph) for line in quads.splitlines()) == store.graph_size(
+        str(boundaries_graph_iri(2021))
+    )
+    assert f'"{ATTRIBUTION}"@en {graph}' in quads
+    assert ATTRIBUTION in (tmp_path / "out" / "dataset.ttl").read_text(encoding="utf-8")

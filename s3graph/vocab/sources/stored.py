@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from s3graph.errors import S3GraphError
-from s3graph.vocab import nuts_rdf, registry, sdg
+from s3graph.vocab import boundaries_rdf, nuts_rdf, registry, sdg
 from s3graph.vocab.nuts_index import NutsChange, NutsIndex, NutsRegion
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ def codes_by_version(store: GraphStore) -> dict[int, set[str]]:
 
 
 def vocabulary_graphs(store: GraphStore) -> list[GraphSummary]:
-    """The vocabulary graphs in the store (NUTS versions and changes, SDGs, registry), sorted."""
+    """The vocabulary graphs in the store (NUTS versions, changes and boundaries, SDGs,
+    registry), sorted."""
     return [
         GraphSummary(iri, store.graph_size(iri), describe_graph(iri))
         for iri in store.graphs()
@@ -95,7 +96,8 @@ def vocabulary_graphs(store: GraphStore) -> list[GraphSummary]:
 def is_vocabulary_graph(iri: str) -> bool:
     """Whether a named graph is one of the graphs ``s3graph vocab`` writes."""
     sdg_table = sdg.SDG_TABLE_GRAPH.removesuffix("{kind}")
-    return iri.startswith((nuts_rdf.NUTS_SCHEME_PREFIX, sdg_table)) or iri in (
+    prefixes = (nuts_rdf.NUTS_SCHEME_PREFIX, sdg_table, boundaries_rdf.BOUNDARIES_GRAPH_PREFIX)
+    return iri.startswith(prefixes) or iri in (
         str(NUTS_CHANGES_GRAPH),
         str(sdg.SDG_SCHEME),
         str(REGISTRY_GRAPH),
@@ -106,6 +108,8 @@ def describe_graph(iri: str) -> str:
     """What a vocabulary graph holds, in a few words (``NUTS 2021``, ``UN SDGs``)."""
     if iri.startswith(nuts_rdf.NUTS_SCHEME_PREFIX):
         return f"NUTS {iri.removeprefix(nuts_rdf.NUTS_SCHEME_PREFIX)}"
+    if iri.startswith(boundaries_rdf.BOUNDARIES_GRAPH_PREFIX):
+        return f"NUTS {iri.removeprefix(boundaries_rdf.BOUNDARIES_GRAPH_PREFIX)} boundaries"
     if iri.startswith(sdg.SDG_TABLE_GRAPH.removesuffix("{kind}")):
         return f"UN SDG {iri.rsplit('/', 1)[-1]}"
     return {
