@@ -7,6 +7,7 @@ enough to check reading and drawing without GISCO's data (which s3graph never sh
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import threading
@@ -413,3 +414,21 @@ def test_the_dumps_carry_the_boundaries_and_their_notice(store: Store, tmp_path:
     )
     assert f'"{ATTRIBUTION}"@en {graph}' in quads
     assert ATTRIBUTION in (tmp_path / "out" / "dataset.ttl").read_text(encoding="utf-8")
+
+
+def test_every_url_asked_for_is_in_gisco_s_list_of_files(shared_dir: Path) -> None:
+    listing = shared_dir / "reference" / "gisco-nuts-files.csv"
+    if not listing.is_file():
+        pytest.skip(f"no list of GISCO's files at {listing}")
+    with listing.open(encoding="utf-8", newline="") as handle:
+        published = {row["url"] for row in csv.DictReader(handle)}
+    official = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/"
+
+    asked = [
+        geo.boundaries_url(year, scale=scale, level=level, base=official)
+        for year in (2010, 2013, 2016, 2021, 2024)
+        for scale in ("01M", "03M", "10M", "20M", "60M")
+        for level in (None, 0, 1, 2, 3)
+    ]
+
+    assert sorted(set(asked) - published) == []
