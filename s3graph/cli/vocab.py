@@ -28,7 +28,9 @@ Examples:
   s3graph vocab load nuts-2021.csv nuts-changes.csv
   s3graph vocab load reference/          (every CSV and RDF file of a folder)
   s3graph vocab load NUTS_AT_2024.csv --version 2024
-  s3graph vocab boundaries --year 2021   (GISCO's NUTS boundaries, 1:20 million)
+  s3graph vocab boundaries               (GISCO's NUTS boundaries, for the maps)
+  s3graph vocab boundaries --year 2021 --scale 60M
+  s3graph vocab boundaries --file regions.geojson --year 2021
   s3graph vocab list
 
 \b
