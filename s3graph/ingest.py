@@ -38,6 +38,7 @@ from s3graph.validate.problems import Problem
 if TYPE_CHECKING:
     from s3graph.linking.links import Linker
     from s3graph.rdf.graphs import NamedGraph
+    from s3graph.recompute import Held
     from s3graph.reference import ReferenceStamp
     from s3graph.store import GraphStore, SerialisedGraph
 
@@ -151,8 +152,13 @@ def ingest(
     violations = [p for p in problems if p.severity == "Violation"]
     if strict and violations:
         raise ValidationFailed(violations)
+    from s3graph.recompute import changes_graphs
+
     written = [graph for read in kept.values() for graph in read.graphs]
-    store.replace_graphs([*written, *also])
+    changed = changes_graphs(
+        store, base=base, written={iri: read.held for iri, read in kept.items()}, linker=linker
+    )
+    store.replace_graphs([*written, *changed, *also])
     logger.info("ingested %d files into %d graphs", len(files), len(written))
     return IngestSummary(
         files=len(files),
@@ -194,6 +200,8 @@ class _Read:
     #: What the report was read from, as its provenance names it (``FILE:FIRST-LAST`` for a
     #: report cut out of a file of several).
     source: str
+    #: The report as parsed, with its links: what its partnership's changes are computed from.
+    held: Held
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +239,13 @@ class ReadJob:
                 data = _bytes_read(item, read.report.source.sha256)
                 iri = str(read.graph.identifier)
                 source = (serialise(source_text_graph(iri, str(item), data)),)
-        warnings = read.report.warnings
+        warnings, held = read.report.warnings, (read.report, read.links)
         if read.outcome is None:
             graphs: tuple[SerialisedGraph, ...] = (serialise(read.graph), *source)
-            return _Read(read.path, graphs, warnings, (), read.report.source.name)
+            return _Read(read.path, graphs, warnings, (), read.report.source.name, held)
         graphs = (serialise(read.graph), serialise(read.outcome.graph), *source)
-        return _Read(read.path, graphs, warnings, read.outcome.problems, read.report.source.name)
+        problems = read.outcome.problems
+        return _Read(read.path, graphs, warnings, problems, read.report.source.name, held)
 
 
 def _bytes_read(path: Path, sha256: str) -> bytes:

@@ -7,8 +7,9 @@ one of them, for every report asked, in ONE :meth:`~s3graph.store.Store.replace_
 empty graph there is a drop): one transaction, so readers and a killed process see all the
 reports gone or none. A report that is not in the store stops the run before anything is written.
 
-Nothing else needs recomputing, because nothing derived across reports is stored outside the
-reports' own graphs:
+One thing derived across reports is stored: the changes between a partnership's consecutive
+reports (one graph per partnership, :mod:`s3graph.recompute`), computed again from the reports
+the partnership keeps and written in the same transaction. Nothing else needs recomputing:
 
 - a report's mentions of other partnerships, the ``s3g:collaboratesWith`` triples they give and
   the type and label of each partnership mentioned are triples of the mentioning report's graph
@@ -39,6 +40,7 @@ from s3graph.mapping.triples import NamedTriples
 from s3graph.sparql import load_query, plain, run_query
 
 if TYPE_CHECKING:
+    from s3graph.linking.links import Linker
     from s3graph.store import GraphStore
 
 #: ``PARTNERSHIP-SLUG/PERIOD`` as a user writes it: ``cybersecurity/2021-H1`` (any case).
@@ -144,16 +146,32 @@ def graphs_of(report: str, stored: Iterable[str]) -> list[str]:
     return sorted(g for g in stored if g == report or g.startswith(report + "/"))
 
 
-def remove(store: GraphStore, reports: Sequence[str]) -> list[Removed]:
+def remove(
+    store: GraphStore, reports: Sequence[str], *, linker: Linker | None = None
+) -> list[Removed]:
     """Drop every graph of each report of ``reports`` in one transaction; what was dropped.
 
-    ``reports`` are report IRIs from :func:`find_reports`.
+    ``reports`` are report IRIs from :func:`find_reports`. The changes graph of each partnership
+    that loses a report is computed again from the reports it keeps (with ``linker``, the one
+    the reports were ingested with) and written in the same transaction.
     """
+    from s3graph.recompute import base_of, changes_graphs
+
     stored = store.graphs()
     removed = [
         Removed(report, tuple(graphs), sum(store.graph_size(g) for g in graphs))
         for report in reports
         for graphs in [graphs_of(report, stored)]
     ]
-    store.replace_graphs([NamedTriples(URIRef(g), []) for r in removed for g in r.graphs])
+    changed = [
+        graph
+        for base in sorted({base_of(r) for r in reports})
+        for graph in changes_graphs(
+            store, base=base, written={}, removed=[r for r in reports if base_of(r) == base],
+            linker=linker,
+        )
+    ]
+    store.replace_graphs(
+        [*(NamedTriples(URIRef(g), []) for r in removed for g in r.graphs), *changed]
+    )
     return removed

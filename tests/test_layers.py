@@ -80,7 +80,7 @@ LAYERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     (
         "ingest and export",
         {
-            "ingest": ("s3graph.ingest", "s3graph.removal", "s3graph.judging"),
+            "ingest": ("s3graph.ingest", "s3graph.removal", "s3graph.judging", "s3graph.recompute"),
             "export": ("s3graph.export", "s3graph.transfer"),
         },
     ),

@@ -132,7 +132,10 @@ def test_remove_by_iri_drops_the_reports_graphs_and_prints_their_triples(store: 
     triples = sum(len(before[g]) for g in own)
     assert result.output == f"removed {MINING_IRI}: {triples} triples in {len(own)} graphs\n"
     after = contents(store)
-    assert after == {g: lines for g, lines in before.items() if g not in own}
+    # The partnership's changes are computed again from the one report it keeps: none left.
+    changes = f"{BASE}graph/changes/mining-industry"
+    assert (changes in before) == corpus_there() and changes not in after
+    assert after == {g: lines for g, lines in before.items() if g not in [*own, changes]}
 
 
 @pytest.mark.parametrize(
@@ -158,7 +161,8 @@ def test_remove_a_partnership_removes_all_its_reports_and_only_those(store: Path
     assert len(reports) >= 2 if corpus_there() else len(reports) == 1
     assert removed_reports(result.output) == reports
     after = contents(store)
-    assert after == {g: lines for g, lines in before.items() if not g.startswith(prefix)}
+    gone = (prefix, f"{BASE}graph/changes/mining-industry")  # its changes go with its reports
+    assert after == {g: lines for g, lines in before.items() if not g.startswith(gone)}
 
 
 def test_remove_examples_removes_the_synthetic_reports_only(store: Path) -> None:
@@ -167,8 +171,13 @@ def test_remove_examples_removes_the_synthetic_reports_only(store: Path) -> None
     assert result.exit_code == 0, result.output
     assert removed_reports(result.output) == sorted([MINING_IRI, BATTERIES_IRI])
     after = contents(store)
-    gone = {g for g in before if g.startswith((MINING_IRI, BATTERIES_IRI))}
-    assert after == {g: lines for g, lines in before.items() if g not in gone}
+    # The changes of the two partnerships are computed again from the reports they keep.
+    changes = (f"{BASE}graph/changes/",)
+    gone = {g for g in before if g.startswith((MINING_IRI, BATTERIES_IRI, *changes))}
+    assert {g: v for g, v in after.items() if not g.startswith(changes)} == {
+        g: lines for g, lines in before.items() if g not in gone
+    }
+    assert not any("/2021-H1" in line for g in after if g.startswith(changes) for line in after[g])
     again = cli(store, "--examples")
     assert again.exit_code == 2
     assert "a synthetic example report" in again.output

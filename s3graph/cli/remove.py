@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from s3graph.cli.support import Settings, open_store, require_stored
+from s3graph.cli.support import Settings, load_linker, open_store, require_stored
 
 
 @click.command()
@@ -37,11 +37,14 @@ def remove(
     if not (reports or partnerships or examples):
         raise click.UsageError("give at least one REPORT, --partnership SLUG or --examples")
     require_stored(settings)  # removing from nothing must not create a store
+    # The linker ingest uses, for the changes of the partnerships that keep other reports; it
+    # reads the store, so before the store is opened to write.
+    linker = load_linker(settings, None)
     with open_store(settings) as store:
         found = find_reports(
             store, reports, base=settings.base, partnerships=partnerships, examples=examples
         )
-        removed = remove(store, found)
+        removed = remove(store, found, linker=linker)
     for report in removed:
         graphs = counted(len(report.graphs), "graph")
         click.echo(f"removed {report.report}: {counted(report.triples, 'triple')} in {graphs}")
