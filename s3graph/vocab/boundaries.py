@@ -16,7 +16,6 @@ its ``crs`` member or its GISCO file name) is turned back into longitude/latitud
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -153,22 +152,30 @@ def _ring(ring: object, where: str, name: str, to_lonlat: Converter) -> Ring:
     below a triangle (an islet smaller than the rounding)."""
     if not isinstance(ring, list):
         raise VocabFileError(name, f"rings as lists of positions in {where}")
+    try:
+        points = [to_lonlat(_coordinate(p[0]), _coordinate(p[1])) for p in ring]
+    except (TypeError, IndexError, KeyError, ValueError):
+        bad = next(p for p in ring if not _is_position(p))
+        raise VocabFileError(
+            name, f"positions as [x, y] numbers in {where}, found {bad!s:.60}"
+        ) from None
+    # Out of range, or not a number (NaN compares false): not longitude/latitude.
+    if points and not (
+        all(-180.0 <= x <= 180.0 for x, _ in points) and all(-90.0 <= y <= 90.0 for _, y in points)
+    ):
+        bad = next(
+            p
+            for p, (x, y) in zip(ring, points, strict=True)
+            if not (-180.0 <= x <= 180.0 and -90.0 <= y <= 90.0)
+        )
+        raise VocabFileError(
+            name,
+            f"longitude/latitude in degrees (EPSG:4326) in {where}, found {bad} "
+            "(a file in EPSG:3035 says so in its crs member or its name, ..._3035.geojson)",
+        )
     kept: list[Position] = []
-    for position in ring:
-        if (
-            not isinstance(position, list)
-            or len(position) < 2
-            or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in position[:2])
-        ):
-            raise VocabFileError(name, f"positions as [x, y] numbers in {where}, found {position}")
-        lon, lat = to_lonlat(float(position[0]), float(position[1]))
-        if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
-            raise VocabFileError(
-                name,
-                f"longitude/latitude in degrees (EPSG:4326) in {where}, found {position} "
-                "(a file in EPSG:3035 says so in its crs member or its name, ..._3035.geojson)",
-            )
-        point = (round(lon, _DECIMALS), round(lat, _DECIMALS))
+    for x, y in points:
+        point = (round(x, _DECIMALS), round(y, _DECIMALS))
         if not kept or kept[-1] != point:
             kept.append(point)
     if len(kept) > 1 and kept[0] != kept[-1]:
@@ -176,12 +183,31 @@ def _ring(ring: object, where: str, name: str, to_lonlat: Converter) -> Ring:
     return tuple(kept) if len(kept) >= 4 else ()
 
 
+def _coordinate(value: object) -> float:
+    """A JSON number as a float; anything else (a string, true, null) raises TypeError."""
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise TypeError(value)
+
+
+def _is_position(value: object) -> bool:
+    try:
+        _coordinate(value[0])  # type: ignore[index]
+        _coordinate(value[1])  # type: ignore[index]
+    except (TypeError, IndexError, KeyError):
+        return False
+    return isinstance(value, list)
+
+
 # -- WKT ---------------------------------------------------------------------------------------
 
 
 def _number(value: float) -> str:
-    text = f"{value:.{_DECIMALS}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    """The shortest text of a coordinate rounded to 4 decimals (``23.5``, ``-7``, ``0``)."""
+    text = repr(value)
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
 
 
 def to_wkt(shape: Shape) -> str:
@@ -200,7 +226,8 @@ _CRS84 = (
     "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
     "http://www.opengis.net/def/crs/EPSG/0/4326",
 )
-_RING = re.compile(r"\(\s*(-?[\d.]+\s+-?[\d.][^()]*)\)")
+_BETWEEN_POLYGONS = re.compile(r"\)\s*\)\s*,\s*\(\s*\(")
+_BETWEEN_RINGS = re.compile(r"\)\s*,\s*\(")
 
 
 def parse_wkt(text: str) -> Shape:
@@ -210,32 +237,22 @@ def parse_wkt(text: str) -> Shape:
     body = text[crs.end() :] if crs else text
     if crs and crs.group(1) not in _CRS84:
         raise ValueError(f"a WKT literal in CRS84, found the CRS <{crs.group(1)}>")
-    kind = body.lstrip().split("(", 1)[0].strip().upper()
+    kind, _, rest = body.partition("(")
+    kind = kind.strip().upper()
     if kind not in ("POLYGON", "MULTIPOLYGON"):
         raise ValueError(f"a POLYGON or MULTIPOLYGON WKT literal, found {kind or body[:20]!r}")
-    inner = body[body.index("(") + 1 : body.rindex(")")]
-    groups = _split_polygons(inner) if kind == "MULTIPOLYGON" else [inner]
-    return tuple(tuple(_ring_of(m.group(1)) for m in _RING.finditer(g)) for g in groups)
-
-
-def _split_polygons(inner: str) -> list[str]:
-    """The polygons of a MULTIPOLYGON's inside, each with its own parentheses."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(inner):
-        if char == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                parts.append(inner[start : i + 1])
-    return parts
+    depth = 3 if kind == "MULTIPOLYGON" else 2  # parentheses around the first position
+    inner = "(" + rest.strip()
+    if not inner.startswith("(" * depth) or not inner.endswith(")" * depth):
+        raise ValueError(f"a {kind} WKT literal with its parentheses, found {body[:40]!r}")
+    inner = inner[depth:-depth]
+    polygons = _BETWEEN_POLYGONS.split(inner) if depth == 3 else [inner]
+    return tuple(tuple(map(_ring_of, _BETWEEN_RINGS.split(p))) for p in polygons)
 
 
 def _ring_of(text: str) -> Ring:
-    pairs = (point.split() for point in text.split(","))
-    return tuple((float(x), float(y)) for x, y, *_ in pairs)
+    numbers = [float(v) for v in text.replace(",", " ").split()]
+    return tuple(zip(numbers[::2], numbers[1::2], strict=True))
 
 
 # -- what a set of shapes is -------------------------------------------------------------------
