@@ -145,6 +145,28 @@ def test_a_file_in_epsg_3035_is_turned_back_into_longitude_latitude() -> None:
     assert laea_to_lonlat(e + 20000, n + 20000)[1] > 50.1
 
 
+def test_a_gisco_file_name_in_epsg_3035_says_its_crs() -> None:
+    e, n = 3962799.45, 2999718.85
+    ring = [[e, n], [e + 20000, n], [e + 20000, n + 20000], [e, n + 20000], [e, n]]
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"NUTS_ID": "BE34"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    data = json.dumps(document).encode()
+
+    (shape,) = read_geojson(data, "NUTS_RG_20M_2021_3035_LEVL_2.geojson")
+
+    assert shape.polygons[0][0][0] == (5.0, 50.0)
+    with pytest.raises(VocabFileError, match="found EPSG:3857"):
+        read_geojson(data, "NUTS_RG_20M_2021_3857.geojson")
+
+
 BAD_FILES: list[tuple[str, object, str]] = [
     ("not JSON", "{oops", "found text that is not JSON"),
     ("a list", [1, 2], "found a JSON list"),

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from s3graph.store import GraphStore
 
 #: The scale s3graph downloads unless told otherwise: GISCO's 1:20 million, ample for a map of
-#: Europe a phone's width across (a few MB for every level of a version).
+#: Europe a phone's width across.
 DEFAULT_SCALE = "20M"
 _GISCO_NAME = re.compile(r"NUTS_RG_(\d\dM)_((?:19|20)\d\d)_", re.IGNORECASE)
 
@@ -221,7 +221,7 @@ def stored_boundaries(store: GraphStore, year: int | None = None) -> StoredBound
 #: What a page says where a map would be when no boundaries are stored.
 MISSING_HINT = (
     "No NUTS boundaries are stored, so no map is drawn: run `s3graph vocab boundaries` "
-    "(downloads GISCO's, about 5 MB) or `s3graph vocab boundaries --file FILE.geojson`."
+    "(downloads GISCO's, at 1:20 million) or `s3graph vocab boundaries --file FILE.geojson`."
 )
 
 
