@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import threading
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -39,6 +38,7 @@ from s3graph.api.reader import readable_json
 from s3graph.api.resultview import triples_as_rows
 from s3graph.api.settings import ApiSettings
 from s3graph.querypool import QueryStopped
+from s3graph.querypool.onloop import answer
 from s3graph.rdf.formats import FORMAT_PARAMETER, format_parameter
 from s3graph.rdf.graphs import Term
 from s3graph.store import QueryDataset
@@ -225,17 +225,20 @@ def _accepted(request: Request, params: dict[str, list[str]]) -> str | None:
 async def _evaluate(
     request: Request, job: QueryJob, network: bool
 ) -> tuple[QueryOutcome, dict[str, str]]:
-    """Run ``job`` in a query worker: its outcome and timing headers, or an :class:`ApiError`."""
+    """Run ``job`` in a query worker: its outcome and timing headers, or an :class:`ApiError`.
+
+    The answer is awaited on the event loop (:func:`~s3graph.querypool.onloop.answer`); a
+    request cancelled (its client went away) kills its worker.
+    """
     state = request.app.state
-    cancel = threading.Event()
-    run = functools.partial(
-        state.pool.run, job, arrived=arrival(request.scope), network=network, cancel=cancel
-    )
     try:
-        done = await asyncio.get_running_loop().run_in_executor(state.waiters, run)
-    except asyncio.CancelledError:
-        cancel.set()  # the client went away: free the worker
-        raise
+        done = await answer(
+            state.pool,
+            job,
+            arrived=arrival(request.scope),
+            network=network,
+            executor=state.waiters,
+        )
     except QueryStopped as exc:
         raise stopped_error(exc) from None
     headers = timing_headers(done.waited, done.ran)

@@ -16,6 +16,7 @@ limit or when too many long queries run, and forks a fresh one. A query that cra
 - :mod:`.mother`: the process that forks zygotes once the caller has threads (a server taking
   up newer data);
 - :mod:`.pool`: the pool: queueing, deadlines, replacement;
+- :mod:`.onloop`: a job answered from an event loop, no thread between (the web server);
 - :mod:`.supervise`: the supervisor's look at the busy workers (kills, priorities, spares);
 - :mod:`.workers`: the pool's handle on a worker, a waiting job, a job's answer;
 - :mod:`.stopped`: why a query was stopped, as exceptions with the words clients read.

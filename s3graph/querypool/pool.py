@@ -135,27 +135,52 @@ class QueryPool:
         if worker is None:  # handed over (see hand_over): the job goes to the successor
             assert self._successor is not None
             return self._successor.run(job, arrived=arrived, network=network, cancel=cancel)
+        self.begin(worker, arrived, cancel)
+        try:
+            channel.send(worker.sock, job)
+            reply = channel.receive(worker.sock)
+        except (EOFError, OSError):
+            raise self.lost(worker) from None
+        return self.finish(worker, reply)
+
+    def claim_idle(self, network: bool) -> Worker | None:
+        """An idle worker for a job now, if one is free and no job waits; else None (run()
+        queues the job then, or hands it to the successor)."""
+        with self._lock:
+            if self._successor is not None or self._closed or self._queue[network]:
+                return None
+            idle = self._idle[network]
+            while idle:
+                worker = idle.pop()
+                if worker.generation == self._generation:
+                    return worker
+                self._forget(worker, serve=False)
+            return None
+
+    def begin(self, worker: Worker, arrived: float, cancel: threading.Event | None) -> None:
+        """Mark ``worker`` busy with a job that arrived at ``arrived``, under the supervisor."""
         started = time.monotonic()
-        worker.started, worker.deadline, worker.cancel = started, deadline, cancel
+        worker.started, worker.cancel = started, cancel
+        worker.deadline = arrived + self.limits.timeout
         worker.cpu_started = cpu_time(worker.pid)
         worker.waited = started - arrived
         with self._lock:
             self._busy.add(worker)
-        try:
-            channel.send(worker.sock, job)
-            kind, value = channel.receive(worker.sock)
-        except (EOFError, OSError):
-            ran = time.monotonic() - started
-            self._discard(worker)
-            raise self._stopped(worker, ran) from None
-        ran = time.monotonic() - started
+
+    def lost(self, worker: Worker) -> QueryStopped:
+        """``worker`` ended during its job (killed, or crashed): it is let go, and this says why."""
+        ran = time.monotonic() - worker.started
+        self._discard(worker)
+        return stopped(worker.reason, self.limits, waited=worker.waited, ran=ran)
+
+    def finish(self, worker: Worker, reply: tuple[str, Any]) -> Done:
+        """``worker``'s answer to its job; the worker is free for the next one."""
+        ran = time.monotonic() - worker.started
         self._release(worker)
+        kind, value = reply
         if kind == "error":
             return Done(None, value, worker.waited, ran)
         return Done(value, None, worker.waited, ran)
-
-    def _stopped(self, worker: Worker, ran: float) -> QueryStopped:
-        return stopped(worker.reason, self.limits, waited=worker.waited, ran=ran)
 
     # -- workers -------------------------------------------------------------------------------
 
