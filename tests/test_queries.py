@@ -280,6 +280,8 @@ CASES = [
 #: tests/test_validate_cli.py, the page-* queries in tests/test_api_pages.py) and on the loaded
 #: NUTS reference files (tests/test_vocab_loading.py).
 EXERCISED_ON_THE_CORPUS = {
+    "changes",  # tests/test_changes_store.py
+    "reporting-gaps",  # tests/test_changes_store.py
     "shared-regions",
     "collaborations",
     "data-quality",
