@@ -57,6 +57,12 @@ def _fields(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((key, tuple(values)) for key, values in parsed.items())
 
 
+def _query_string(request: Request) -> str:
+    """``request.url.query``, without building the whole URL (a tenth of a small query's time)."""
+    query = request.scope.get("query_string", b"").decode()
+    return query.split("#", 1)[0]
+
+
 async def read_operation(
     request: Request, field: str, direct_type: str, dataset_fields: tuple[str, str]
 ) -> Operation:
@@ -65,7 +71,7 @@ async def read_operation(
     ``direct_type`` is the media type of a POST whose body is the operation itself;
     ``dataset_fields`` the names of the default- and named-graph parameters.
     """
-    params = _parse_form(request.url.query)
+    params = _parse_form(_query_string(request))
     text: str | None = None
     if request.method == "POST":
         media, content_params = media_type(request)

@@ -31,7 +31,6 @@ from datetime import datetime
 from typing import Any
 
 from s3graph.querypool import channel
-from s3graph.querypool.isolation import cpu_time
 from s3graph.querypool.limits import PoolLimits
 from s3graph.querypool.stopped import (
     QueryStopped,
@@ -162,7 +161,6 @@ class QueryPool:
         started = time.monotonic()
         worker.started, worker.cancel = started, cancel
         worker.deadline = arrived + self.limits.timeout
-        worker.cpu_started = cpu_time(worker.pid)
         worker.waited = started - arrived
         with self._lock:
             self._busy.add(worker)
@@ -173,11 +171,11 @@ class QueryPool:
         self._discard(worker)
         return stopped(worker.reason, self.limits, waited=worker.waited, ran=ran)
 
-    def finish(self, worker: Worker, reply: tuple[str, Any]) -> Done:
+    def finish(self, worker: Worker, reply: tuple[str, Any, float]) -> Done:
         """``worker``'s answer to its job; the worker is free for the next one."""
         ran = time.monotonic() - worker.started
+        kind, value, worker.cpu_started = reply  # its CPU when the next job begins
         self._release(worker)
-        kind, value = reply
         if kind == "error":
             return Done(None, value, worker.waited, ran)
         return Done(value, None, worker.waited, ran)

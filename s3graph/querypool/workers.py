@@ -75,6 +75,7 @@ class Worker:
     network: bool
     generation: int
     started: float = 0.0
+    #: CPU seconds the worker had used when its job began (what it said after the last one).
     cpu_started: float = 0.0
     deadline: float = math.inf
     cancel: threading.Event | None = None
@@ -124,5 +125,5 @@ def welcome(pid: int, sock: socket.socket, network: bool, generation: int) -> tu
     if hello.error is not None:
         worker.close()
         raise hello.error
-    worker.baseline = hello.baseline
+    worker.baseline, worker.cpu_started = hello.baseline, hello.cpu
     return worker, hello

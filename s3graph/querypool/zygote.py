@@ -25,6 +25,7 @@ import select
 import socket
 import stat
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,12 +48,14 @@ _MAPPING_MARGIN = 256 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Hello:
-    """What a fresh worker says first: its memory baseline, network state, or why it failed."""
+    """What a fresh worker says first: its memory baseline, network state, or why it failed,
+    and the CPU it used so far (seconds)."""
 
     pid: int
     baseline: int
     isolated: bool
     error: BaseException | None = None
+    cpu: float = 0.0
 
 
 class Zygote:
@@ -228,7 +231,7 @@ def _worker(
         channel.send(sock, Hello(os.getpid(), 0, isolated, _portable(exc)))
         return
     cap_address_space(query_memory + _MAPPING_MARGIN)
-    channel.send(sock, Hello(os.getpid(), private_memory(), isolated))
+    channel.send(sock, Hello(os.getpid(), private_memory(), isolated, cpu=time.process_time()))
     while True:
         try:
             job = channel.receive(sock)
@@ -240,8 +243,8 @@ def _worker(
             reply = ("error", MemoryError("the query ran out of memory"))
         except Exception as exc:
             reply = ("error", _portable(exc))
-        try:
-            channel.send(sock, reply)
+        try:  # with the CPU used so far: the pool counts a long query from there, unread
+            channel.send(sock, (*reply, time.process_time()))
         except OSError:
             return
 
