@@ -1,8 +1,8 @@
 """NUTS boundaries: a GISCO GeoJSON file read, checked, kept as GeoSPARQL and read back; fetched
 from a local server standing in for GISCO, cached, and loaded from a user's file by the CLI.
 
-The boundary file is synthetic and written here: rough boxes where a few real regions lie,
-enough to check reading and drawing without GISCO's data (which s3graph never ships).
+The boundary file is synthetic (:mod:`boundary_files`): rough boxes where a few real regions
+lie, enough to check reading and drawing without GISCO's data (which s3graph never ships).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from datetime import date
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+from boundary_files import BOXES, box_ring, feature, synthetic_collection, write_synthetic
 from click.testing import CliRunner
 from rdflib import Literal
 from rdflib.namespace import DCTERMS
@@ -36,59 +36,6 @@ from s3graph.vocab.boundaries_rdf import (
 )
 from s3graph.vocab.rdf_files import VocabFileError
 from s3graph.vocab.sources import boundaries as geo
-
-# -- the synthetic file ----------------------------------------------------------------------------
-
-#: code -> (name, west, south, east, north): boxes roughly where these regions are.
-BOXES: dict[str, tuple[str, float, float, float, float]] = {
-    "FI": ("Suomi / Finland", 20.5, 59.8, 31.5, 70.0),
-    "FI1D": ("Pohjois- ja Itä-Suomi", 23.0, 62.0, 31.5, 70.0),
-    "FI1D7": ("Lappi", 23.0, 66.0, 30.0, 70.0),
-    "SE": ("Sverige", 11.0, 55.3, 24.1, 69.0),
-    "SE33": ("Övre Norrland", 15.0, 63.3, 24.1, 68.5),
-    "SE331": ("Västerbottens län", 15.0, 63.3, 21.5, 66.0),
-    "ES": ("España", -9.3, 36.0, 3.3, 43.8),
-    "ES41": ("Castilla y León", -7.0, 40.1, -1.8, 43.2),
-    "ES61": ("Andalucía", -7.5, 36.0, -1.6, 38.7),
-    "ES70": ("Canarias", -18.2, 27.6, -13.4, 29.4),
-    "FR": ("France", -4.8, 42.3, 8.2, 51.1),
-    "FRY1": ("Guadeloupe", -61.8, 15.8, -61.0, 16.5),
-    "MT": ("Malta", 14.18, 35.8, 14.58, 36.08),
-    "MT001": ("Malta", 14.4, 35.85, 14.402, 35.852),
-}
-
-
-def box_ring(west: float, south: float, east: float, north: float) -> list[list[float]]:
-    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
-
-
-def feature(code: str) -> dict[str, Any]:
-    name, west, south, east, north = BOXES[code]
-    ring = box_ring(west, south, east, north)
-    geometry: dict[str, Any] = {"type": "Polygon", "coordinates": [ring]}
-    if code == "SE":  # two parts, the first with a hole (a lake)
-        lake = box_ring(14.0, 58.3, 14.8, 58.9)
-        island = box_ring(18.1, 56.9, 19.1, 57.9)
-        geometry = {"type": "MultiPolygon", "coordinates": [[ring, lake[::-1]], [island]]}
-    properties = {
-        "NUTS_ID": code,
-        "LEVL_CODE": len(code) - 2,
-        "CNTR_CODE": code[:2],
-        "NAME_LATN": name,
-        "NUTS_NAME": name,
-    }
-    return {"type": "Feature", "id": code, "properties": properties, "geometry": geometry}
-
-
-def synthetic_collection(codes: tuple[str, ...] = tuple(BOXES)) -> dict[str, Any]:
-    """A FeatureCollection laid out as GISCO's NUTS GeoJSON files are."""
-    return {"type": "FeatureCollection", "features": [feature(code) for code in codes]}
-
-
-def write_synthetic(path: Path, document: object | None = None) -> Path:
-    content = synthetic_collection() if document is None else document
-    path.write_text(json.dumps(content), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

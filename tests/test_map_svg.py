@@ -1,6 +1,6 @@
 """SVG maps of NUTS regions: a partnership's regions by role, the platform's by count.
 
-Drawn from the synthetic boundaries of :mod:`test_boundaries` (boxes where the regions lie).
+Drawn from the synthetic boundaries of :mod:`boundary_files` (boxes where the regions lie).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from test_boundaries import BOXES, synthetic_collection
+from boundary_files import BOXES, synthetic_collection
 
 from s3graph.api.mapframe import frame_for, path_data, project
 from s3graph.api.maps import (

@@ -38,6 +38,7 @@ from typing import cast
 
 import pyoxigraph as ox
 import pytest
+from boundary_files import write_synthetic
 from conftest import find_shared_dir
 
 from s3graph.ingest import ingest
@@ -49,6 +50,7 @@ from s3graph.store import Store
 from s3graph.validate import validate_graph
 from s3graph.vocab.nuts_csv import load_reference_dir
 from s3graph.vocab.sources.base import ensure_base_vocabularies
+from s3graph.vocab.sources.boundaries import read_boundaries_file, write_boundaries
 from s3graph.vocab.sources.loading import load_file
 
 BASE = "https://w3id.org/s3graph/"
@@ -56,6 +58,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "s3graph" / "examples"
 NUTS_VERSIONS = (2016, 2021)
 COPIES = 10
 INGESTED = datetime(2024, 1, 1, tzinfo=UTC)  # one ingestion time for both stores
+BOUNDARIES = 2021  # the NUTS version of the synthetic boundaries both stores hold
 #: How much slower a query may be over ten copies than over one, beyond the growth of its rows:
 #: made distinct before they are joined, the repeats cost about ten times the scans (less with
 #: the fixed costs); joined first, a hundred times. The margin absorbs a busy machine.
@@ -160,6 +163,10 @@ def build_store(path: Path, texts: Path, nuts_files: Sequence[Path]) -> Store:
     store = Store.open(path)
     for nuts in nuts_files:
         load_file(store, nuts)
+    folder = path.with_name(f"{path.name}-boundaries")  # one file name in both stores
+    folder.mkdir()
+    boundaries = write_synthetic(folder / f"NUTS_RG_20M_{BOUNDARIES}_4326.geojson")
+    write_boundaries(store, read_boundaries_file(boundaries))
     ensure_base_vocabularies(store)
     ingest(
         store,
@@ -229,6 +236,8 @@ EXPECT: dict[str, Expect] = {
     "nuts-changes": Expect(),
     "nuts-regions": Expect(),
     "page-describe": Expect(),
+    "page-boundaries": Expect(),
+    "page-boundary-versions": Expect(),
     "page-events": Expect(per_report=("report",)),
     "page-judgements": Expect(per_report=("report",)),
     "page-labels": Expect(per_report=("resource",)),
@@ -321,6 +330,7 @@ def parameter_sets(path: Path, stores: Stores) -> list[dict[str, str]]:
         "resource": [row["partnership"].value, row["region"].value, row["report"].value],
         "text": ["in", row["code"].value],
         "rule": [next(iter(cast(ox.QuerySolutions, stores.once.query(_A_RULE))))["rule"].value],
+        "version": [str(BOUNDARIES)],
     }
     sets: list[dict[str, str]] = []
     if not any(p.required for p in query.parameters):

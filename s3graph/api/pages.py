@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.convertors import PathConvertor, register_url_convertor
 
-from s3graph.api import crossview, indexview, svg, views
+from s3graph.api import crossview, indexview, mapview, svg, views
 from s3graph.api.errors import stopped_error
 from s3graph.api.negotiation import HTML, RDF_TYPES, SUFFIXES, negotiate
 from s3graph.api.reader import pooled_reader
@@ -168,6 +168,13 @@ def cross_anchor(kind: str, site: Site, one: str, other: str) -> str:
 
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
+
+
+@router.get("/map", include_in_schema=False)
+@stopped_as_page
+def map_page(request: Request) -> Response:
+    store, base = _state(request)
+    return render(request, "map.html", region_map=mapview.platform_map(store, base=base))
 
 
 @router.get("/query", include_in_schema=False)

@@ -205,6 +205,9 @@ def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
               *data["collaborations"], *data["mentioned_by"]]  # fmt: skip
     shown = [r["report"] for r in listed]
     data["sdg_goals"] = sdg_goals(data["sdg"], goal_titles(store, base=base))
+    from s3graph.api.mapview import partnership_map  # it reads its rows with this module's
+
+    data["region_map"] = partnership_map(store, data["regions"], data["reports"], base=base)
     return {**data, **synthetic(store, base=base, shown=shown)}
 
 
