@@ -286,6 +286,9 @@ EXPECT: dict[str, Expect] = {
     "store/partnership-sources": Expect(per_report=("report",)),
     "store/stored-sources": Expect(per_report=("report",)),
     "store/stored-reports": Expect(per_report=("report",)),
+    "store/transfer-graph-count": Expect(varies=("n",)),
+    "store/transfer-graph-sizes": Expect(per_report=("g",)),
+    "store/transfer-graph-triples": Expect(per_report=("g",)),
 }
 
 

@@ -4,7 +4,9 @@ The embedded store holding the corpus (reports, validation and source-text graph
 vocabularies, NUTS 2021) is pushed to each server; the server must then answer every named
 query with the rows the embedded store gives. A push cut off after some batches (a fault
 injected, or the process killed) and run again must complete with every graph held once, and
-a pull into a fresh folder must give back the same quads. A server that is down is one line.
+a pull into a fresh folder must give back the same quads; a pull cut off keeps whole graphs
+and resumes. A graph larger than the rows Virtuoso answers as packaged (10,000) goes both ways
+whole. A server that is down is one line.
 """
 
 from __future__ import annotations
@@ -23,11 +25,19 @@ import pytest
 from click.testing import CliRunner
 from conftest import corpus_store
 from rdflib import Graph, URIRef
-from servers import Server, free_port, oxigraph_server, virtuoso_server
+from servers import (
+    PACKAGED_ROWS,
+    Server,
+    free_port,
+    oxigraph_server,
+    virtuoso_capped_server,
+    virtuoso_server,
+)
 from test_remote_store import BASE, TEST_LIMITS, parameter_sets, rows
 
 from s3graph.cli import main
 from s3graph.errors import StoreError
+from s3graph.rdf.graphs import SerialisedGraph
 from s3graph.remote import RemoteStore
 from s3graph.sparql import bind_parameters, list_queries
 from s3graph.store import Store
@@ -40,7 +50,7 @@ from s3graph.transfer import (
     state_path,
 )
 
-__all__ = ["oxigraph_server", "virtuoso_server"]  # fixtures, used by name
+__all__ = ["oxigraph_server", "virtuoso_capped_server", "virtuoso_server"]  # fixtures, by name
 
 SERVERS = ("oxigraph", "virtuoso")
 
@@ -201,24 +211,108 @@ def test_a_pull_into_a_fresh_folder_gives_the_same_quads(
         assert_same_quads(pulled, source)
 
 
-def test_a_pull_that_fails_leaves_the_local_store_as_it_was(
+def test_a_pull_that_fails_part_way_keeps_whole_graphs_and_resumes(
     source: Store, target: RemoteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     push(source, target)
+    sizes = graph_sizes(source)
     with Store.open(tmp_path / "local") as local:
-        calls: list[int] = []
         real = target.query
 
         def failing_later(text: str, *args: Any, **kwargs: Any) -> Any:
-            calls.append(1)
-            if len(calls) == 3:
+            if local.graph_count() >= 3:  # some batches written: the next read refused
                 raise StoreError(f"{target.url}: the SPARQL server cannot be queried; HTTP 503")
             return real(text, *args, **kwargs)
 
         monkeypatch.setattr(target, "query", failing_later)
-        with pytest.raises(StoreError, match="nothing written to the local store"):
+        with pytest.raises(StoreError) as raised:
             pull(source=target, target=local, batch=2_000)
-        assert local.count() == 0
+        message = str(raised.value)
+        assert "\n" not in message and "run the same command again to resume" in message
+        kept = graph_sizes(local)
+        assert f"pulled {len(kept)} of {len(sizes)} graphs" in message
+        assert 0 < len(kept) < len(sizes)
+        assert all(sizes[iri] == n for iri, n in kept.items()), "every graph written is whole"
+        monkeypatch.undo()
+
+        resumed = pull(source=target, target=local, batch=2_000)
+        assert resumed.skipped == len(kept), "the graphs written are not read again"
+        assert resumed.graphs == len(sizes) - len(kept)
+        assert_same_quads(local, source)
+        again = pull(source=target, target=local, batch=2_000, full=True)
+        assert (again.graphs, again.skipped) == (len(sizes), 0)
+        assert_same_quads(local, source)
+
+
+def test_a_pull_resumes_only_graphs_unchanged_on_both_sides(
+    source: Store, target: RemoteStore, tmp_path: Path
+) -> None:
+    """A graph changed locally since the last pull, or on the server, is read again."""
+    push(source, target)
+    with Store.open(tmp_path / "local") as local:
+        pull(source=target, target=local)
+        sizes = graph_sizes(source)
+        changed_here, changed_there = list(sizes)[:2]
+        lines = graph_lines(local, [changed_here])[changed_here]
+        local.replace_graphs([SerialisedGraph(f"<{changed_here}>", lines[1:])])
+        there = graph_lines(target, [changed_there])[changed_there]
+        target.replace_graphs([SerialisedGraph(f"<{changed_there}>", there[1:])])
+        done = pull(source=target, target=local)
+        assert (done.graphs, done.skipped) == (2, len(sizes) - 2)
+        assert graph_lines(local, [changed_here])[changed_here] == lines
+        assert graph_lines(local, [changed_there])[changed_there] == there[1:]
+
+
+# -- more rows than a server answers -----------------------------------------------------------
+
+
+def big_graph(iri: str, triples: int) -> SerialisedGraph:
+    """A graph of ``triples`` lines of several kinds of term (typed, tagged, plain literals)."""
+    lines = []
+    for i in range(triples):
+        subject = f"<{iri}/item/{i // 3}>"
+        kind = i % 3
+        if kind == 0:
+            obj = f'"item {i}"@en'
+        elif kind == 1:
+            obj = f'"{i}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        else:
+            obj = f'"text {i} with a \\"quote\\""'
+        lines.append(f"{subject} <{iri}/p{kind}> {obj} .\n")
+    return SerialisedGraph(f"<{iri}>", tuple(sorted(lines)))
+
+
+def test_a_graph_over_virtuosos_row_cap_goes_both_ways_whole(
+    virtuoso_capped_server: Server, tmp_path: Path
+) -> None:
+    """Virtuoso as packaged answers at most 10,000 rows a query and says so only in a header:
+    a graph of 25,000 triples is pushed, pulled and pushed again changed, every triple kept."""
+    server = virtuoso_capped_server
+    big = "https://example.org/big"
+    small = "https://example.org/small"
+    with Store.open(tmp_path / "local") as local, RemoteStore.open(
+        server.url, server=server.kind, environ=server.environ(), limits=TEST_LIMITS
+    ) as remote:
+        empty_server(remote)
+        local.replace_graphs([big_graph(big, 25_000), big_graph(small, 30)])
+        sent = push(local, remote)
+        assert (sent.graphs, sent.triples) == (2, 25_030)
+        assert graph_sizes(remote) == {big: 25_000, small: 30}
+        probe = remote.query(f"SELECT ?s WHERE {{ GRAPH <{big}> {{ ?s ?p ?o }} }}")
+        assert len(list(cast(Any, probe))) == PACKAGED_ROWS, "the server caps its answers"
+
+        with Store.open(tmp_path / "pulled") as pulled:
+            done = pull(remote, pulled, batch=8_000)
+            assert (done.graphs, done.triples) == (2, 25_030)
+            assert_same_quads(pulled, local)
+
+        new = {f'<{big}/new/{k}> <{big}/p0> "new" .\n' for k in range(3)}
+        changed = tuple(sorted(set(big_graph(big, 20_000).lines[5:]) | new))
+        local.replace_graphs([SerialisedGraph(f"<{big}>", changed)])
+        again = push(local, remote)
+        assert (again.graphs, again.skipped) == (1, 1)
+        assert graph_sizes(remote)[big] == len(changed)
+        assert_same_quads(remote, local)
 
 
 # -- a server down ---------------------------------------------------------------------------

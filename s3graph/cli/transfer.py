@@ -1,5 +1,5 @@
 """``s3graph push --to URL`` and ``s3graph pull --from URL``: named graphs between the store
-folder and a SPARQL server (see :mod:`s3graph.transfer` for how a push resumes)."""
+folder and a SPARQL server (see :mod:`s3graph.transfer` for how both resume)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ Command = Callable[..., None]
 
 
 def _server_options(direction: str, help_url: str) -> Callable[[Command], Command]:
-    """The options both commands share: the server's URL, its kind, batch size, graph filter."""
+    """The options both commands share: the server's URL, its kind, batch size, graph filter,
+    and ``--full`` (the record of earlier runs ignored)."""
+    earlier = "pushes to" if direction == "to" else "pulls from"
 
     def decorate(command: Command) -> Command:
         for option in reversed(
@@ -42,7 +44,8 @@ def _server_options(direction: str, help_url: str) -> Callable[[Command], Comman
                     type=click.IntRange(min=1),
                     default=10_000,
                     show_default=True,
-                    help="About this many triples per request (a graph is never split).",
+                    help="About this many triples per request; a graph is never split in a "
+                    "write (a larger one is read in pages of this many).",
                 ),
                 click.option(
                     "--graphs",
@@ -51,6 +54,12 @@ def _server_options(direction: str, help_url: str) -> Callable[[Command], Comman
                     metavar="PATTERN",
                     help="Only the named graphs whose IRI matches (shell-style, * for any "
                     "text; repeatable); default: all.",
+                ),
+                click.option(
+                    "--full",
+                    is_flag=True,
+                    help=f"Ignore what earlier {earlier} this server recorded: compare every "
+                    "graph with the other side's and copy those that differ.",
                 ),
             ]
         ):
@@ -62,12 +71,6 @@ def _server_options(direction: str, help_url: str) -> Callable[[Command], Comman
 
 @click.command()
 @_server_options("to", "The SPARQL server to copy the store's named graphs to.")
-@click.option(
-    "--full",
-    is_flag=True,
-    help="Ignore what earlier pushes to this server recorded: compare every graph with the "
-    "server's and send those that differ.",
-)
 @click.pass_obj
 def push(
     settings: Settings,
@@ -108,12 +111,18 @@ def push(
 @_server_options("from", "The SPARQL server to copy named graphs from.")
 @click.pass_obj
 def pull(
-    settings: Settings, url: str, kind: str | None, batch: int, patterns: tuple[str, ...]
+    settings: Settings,
+    url: str,
+    kind: str | None,
+    batch: int,
+    patterns: tuple[str, ...],
+    full: bool,
 ) -> None:
-    """Copy a SPARQL server's named graphs into the store, all of them in one write.
+    """Copy a SPARQL server's named graphs into the store, a batch of graphs per write.
 
-    Each graph pulled replaces the store's graph of that name; other graphs are kept. If
-    anything fails, the store is left as it was.
+    Each graph pulled replaces the store's graph of that name, whole; other graphs are kept.
+    An interrupted pull resumes when run again: graphs already pulled as recorded in the store
+    folder (S3GRAPH-PULLED/), and unchanged on both sides, are skipped, the rest read again.
     """
     from s3graph.remote import RemoteStore
     from s3graph.store import Store
@@ -128,6 +137,7 @@ def pull(
             partial(Store.open, folder),
             batch=batch,
             graphs=patterns,
+            full=full,
             progress=advance,
             started=started,
         )
