@@ -250,8 +250,10 @@ def void_values(graph: Graph) -> dict[str, str]:
 
 
 def partnerships_of(store: Store) -> dict[str, list[str]]:
-    """Partnership IRI -> its report graphs and their validation graphs, read from the store."""
+    """Partnership IRI -> its report graphs and their validation graphs, read from the store,
+    and the graph of its changes between reports when it has one."""
     slices: dict[str, list[str]] = {}
+    stored = set(store.graphs())
     query = """SELECT DISTINCT ?partnership ?report ?validation WHERE {
         GRAPH ?report { ?report a s3g:MonitoringReport ; s3g:partnership ?partnership }
         OPTIONAL { ?report s3g:validationReport ?validation } }"""
@@ -260,6 +262,9 @@ def partnerships_of(store: Store) -> dict[str, list[str]]:
         graphs.append(row["report"].value)
         if row["validation"] is not None:
             graphs.append(row["validation"].value)
+    for partnership, graphs in slices.items():
+        changes = f"{BASE}graph/changes/{partnership.rsplit('/', 1)[-1]}"
+        graphs += [changes] if changes in stored else []
     return slices
 
 
@@ -599,7 +604,7 @@ def test_csv_folder_is_what_write_tables_writes(store: Store, out: Path, tmp_pat
     written = write_tables(store, tmp_path / "csv")
 
     assert contents(out / "csv") == contents(tmp_path / "csv")
-    assert len(written) == 9
+    assert len(written) == 10  # nine tables and their CSVW metadata
 
 
 def test_csv_metadata_lists_every_csv(out: Path) -> None:

@@ -25,6 +25,7 @@ from s3graph.store import Store
 
 BASE = "https://w3id.org/s3graph/"
 TABLES = (
+    "changes",
     "collaborations",
     "events",
     "memberships",
@@ -52,6 +53,7 @@ COUNTS = {
         { SELECT DISTINCT ?a ?rating WHERE {
             ?a a s3g:SdgAssessment OPTIONAL { ?a s3g:rating ?rating } } } }""",
     "collaborations": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a s3g:CollaborationMention }",
+    "changes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a s3g:Change }",
     "validation-results": "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a sh:ValidationResult }",
 }
 _INTEGER = re.compile(r"^-?[0-9]+$")

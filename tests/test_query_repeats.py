@@ -268,6 +268,9 @@ EXPECT: dict[str, Expect] = {
     "shared-regions": Expect(),
     "stats": Expect(varies=("reports", "memberships", "collaborationMentions")),
     # export tables
+    "tables/changes": Expect(
+        per_report=("earlier_report", "later_report"), empty="a change needs two reports"
+    ),
     "tables/collaborations": Expect(per_report=("report",)),
     "tables/events": Expect(per_report=("report",)),
     "tables/memberships": Expect(per_report=("report",)),
