@@ -67,7 +67,7 @@ def test_a_partnership_page_shows_its_map_with_a_link_per_region(
         credit = page.locator(".map-attribution")
         assert credit.is_visible() and ATTRIBUTION in credit.inner_text()
         left_out = page.locator(".map-not-drawn").inner_text()
-        assert left_out.startswith(f"Principado de Asturias ({LEFT_OUT}): no boundary")
+        assert left_out == f"No boundary stored in NUTS 2021: Principado de Asturias ({LEFT_OUT})."
         drawn = page.locator("svg.map").bounding_box()
         assert drawn is not None and drawn["width"] <= width
         assert _shot(offline, "partnership", width) <= width + 2

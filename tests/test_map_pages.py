@@ -106,7 +106,9 @@ def test_a_partnership_page_maps_each_region_with_a_link_and_the_notice(
     assert ATTRIBUTION in words  # under the map, in words, not only in the picture
     assert "NUTS 2021" in words and "NUTS 2016" in words  # drawn in; in force for the report
     # the region left out of the file is named under the map, with why, and linked
-    assert re.search(rf'<a href="/region/{LEFT_OUT}">[^<]+</a> \({LEFT_OUT}\): no boundary', words)
+    link = rf'<a href="/region/{LEFT_OUT}">[^<]+</a> \({LEFT_OUT}\)'
+    not_drawn = rf"<li>No boundary stored in NUTS 2021: {link}\."
+    assert re.search(not_drawn, words)
 
 
 def test_the_platform_map_counts_partnerships_per_region(client: TestClient) -> None:

@@ -172,7 +172,7 @@ def _successors(code: str, version: int, index: NutsIndex) -> tuple[tuple[str, .
         return (), "not a NUTS code of any version"
     older = [v for v in versions if v <= version]
     if version in versions:
-        return (), f"no boundary stored for it in NUTS {version}"
+        return (), f"no boundary stored in NUTS {version}"
     if not older:
         first = versions[0]
         return (), f"a code of NUTS {first}, newer than the boundaries stored (NUTS {version})"
