@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from s3graph.linking.links import Linker
+    from s3graph.mapping.triples import NamedTriples
     from s3graph.rdf.graphs import NamedGraph, SerialisedGraph
+    from s3graph.recompute import Held
     from s3graph.store import GraphStore
     from s3graph.validate.problems import Problem
     from s3graph.vocab.nuts_index import NutsIndex
@@ -113,21 +115,42 @@ def rejudge(
     graphs: list[NamedGraph | SerialisedGraph] = []
     problems: list[Problem] = []
     written: set[str] = set()
+    reads_held: dict[str, Held] = {}
+    moved: list[str] = []
     for (old, source), read in zip(sources, reads, strict=True):
         new = read.graphs[0].iri
         if new != old:
             graphs.extend(_moved(store, old, new, source))
+            moved.append(old)
         if new in written:
             continue  # two stored sources now give one report: the first (by old IRI) stays
         written.add(new)
+        reads_held[new] = read.held
         graphs.extend(read.graphs)
         problems.extend(read.problems)
         if progress is not None:
             progress(read.path)
     judged = {old for old, _ in sources}
+    graphs.extend(_changes(store, base, reference, reads_held, moved))
     sourceless = [iri for iri in stored_reports(store) if iri not in judged]
     problems.sort(key=lambda p: p.rank)
     return Rejudged(graphs, len(sources), problems, sourceless)
+
+
+def _changes(
+    store: GraphStore,
+    base: str,
+    reference: Reference,
+    held: Mapping[str, Held],
+    moved: Sequence[str],
+) -> list[NamedTriples]:
+    """Every partnership's changes computed again from its reports read anew (the resolved
+    codes and recodings they rest on come from the reference data), and those of a partnership
+    a report ``moved`` away from."""
+    from s3graph.recompute import changes_graphs
+
+    linker = reference.linker
+    return changes_graphs(store, base=base, written=held, removed=moved, linker=linker)
 
 
 def _moved(store: GraphStore, old: str, new: str, source: StoredSource) -> list[NamedGraph]:

@@ -29,7 +29,9 @@ from test_query_repeats import with_period
 
 from s3graph.changes.rdf import changes_graph_iri
 from s3graph.ingest import ingest
+from s3graph.judging import Reference, rejudge
 from s3graph.linking.links import Linker
+from s3graph.mapping.triples import NamedTriples
 from s3graph.removal import remove
 from s3graph.sparql import load_query, plain, run_query
 from s3graph.store import Store
@@ -126,6 +128,19 @@ def test_a_partnership_left_with_one_report_has_no_changes_graph(
     with Store.open(path) as store:
         remove(store, [H2_IRI], linker=linker())
     assert graph not in contents(path)
+
+
+def test_judging_again_computes_the_changes_again(at_once: Path, tmp_path: Path) -> None:
+    """``s3graph check`` and every change of reference data read all reports again: the changes
+    graph is computed again with them (here: dropped first, it comes back as it was)."""
+    path = tmp_path / "store"
+    shutil.copytree(at_once, path)
+    graph = changes_graph_iri(BASE, SLUG)
+    with Store.open(path) as store:
+        store.replace_graphs([NamedTriples(graph, [])])
+        reference = Reference.load(snapshot_index(), {})
+        store.replace_graphs(rejudge(store, base=BASE, reference=reference, validate=None).graphs)
+    assert contents(path) == contents(at_once)
 
 
 # -- the named queries ---------------------------------------------------------------------------
