@@ -15,7 +15,8 @@ limit or when too many long queries run, and forks a fresh one. A query that cra
 - :mod:`.zygote`: the process that forks workers, and the worker's loop;
 - :mod:`.mother`: the process that forks zygotes once the caller has threads (a server taking
   up newer data);
-- :mod:`.pool`: the pool: queueing, deadlines, replacement;
+- :mod:`.pool`: the pool: its zygote, supervision, refresh and hand-over;
+- :mod:`.roster`: its workers by state, and the path of one job (queueing, a worker's reuse);
 - :mod:`.onloop`: a job answered from an event loop, no thread between (the web server);
 - :mod:`.supervise`: the supervisor's look at the busy workers (kills, priorities, spares);
 - :mod:`.workers`: the pool's handle on a worker, a waiting job, a job's answer;
