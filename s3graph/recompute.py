@@ -15,6 +15,10 @@ so a report is compared exactly as it was first read, whatever order the reports
 report whose source the store does not keep (ingested without sources) is left out of the
 comparison. A partnership with fewer than two dated reports has no changes: its graph is
 written empty, which drops one a removed report left behind.
+
+The comparison needs the linking's judgements (resolved codes, recodings, partnerships
+mentioned): those of the write's linker, reused for the reports it linked already. A write
+without a linker compares the reports as stated (stated codes, no collaborations).
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, QuerySolutions
 
-from s3graph.changes import LinkedWorld, changes_over_time
+from s3graph.changes import LinkedWorld, World, changes_over_time
 from s3graph.changes.rdf import ChangesOf, changes_graph
+from s3graph.changes.world import Member
 from s3graph.mapping.iris import Iris
 from s3graph.mapping.triples import NamedTriples
 from s3graph.resources import resource_dir
@@ -123,30 +128,46 @@ def changes_graphs(
     return graphs
 
 
+class _Unlinked:
+    """The world of a write that links nothing (no linker given): a region is what its report
+    states, no NUTS version is known, no other partnership is recognised."""
+
+    def regions(self, report: Report) -> Mapping[Member, str]:
+        return {}
+
+    def version(self, report: Report) -> int | None:
+        return None
+
+    def carry(self, code: str, version: int, later: int) -> str | None:
+        return code if version == later else None
+
+    def collaborations(self, report: Report) -> Mapping[str, tuple[int, ...]]:
+        return {}
+
+
 class _World:
-    """The linked world of a write, made when first needed: the run's linker (else the
-    packaged registry without NUTS), with the links the run made already."""
+    """The world of a write, made when first needed: the run's linker with the links the run
+    made already, or, when the run links nothing, :class:`_Unlinked` (the same for ingest and
+    remove, so a store holds the same changes whichever wrote them)."""
 
     def __init__(self, linker: Linker | None, held: Iterable[Held], iris: Iris) -> None:
         self._linker = linker
         self._held = list(held)
-        self._world: LinkedWorld | None = None
+        self._world: World | None = None
         self.iris = iris
 
-    def linked(self) -> LinkedWorld:
+    def linked(self) -> World:
         if self._world is None:
-            linker = self._linker
-            if linker is None:
-                from s3graph.linking.links import Linker
-
-                linker = Linker.load(None)
-            known = {id(r): (r, links) for r, links in self._held if links is not None}
-            self._world = LinkedWorld(linker, known)
+            if self._linker is None:
+                self._world = _Unlinked()
+            else:
+                known = {id(r): (r, links) for r, links in self._held if links is not None}
+                self._world = LinkedWorld(self._linker, known)
         return self._world
 
     def iri(self, name: str) -> URIRef | None:
         """The registry IRI of the partnership called ``name`` (None: not in the registry)."""
-        entry = self.linked().linker.registry.lookup(name)
+        entry = self._linker.registry.lookup(name) if self._linker is not None else None
         return None if entry is None else self.iris.partnership(entry.slug)
 
 
