@@ -132,15 +132,19 @@ def report(
         for query in [*mix, None]:
             text = query.text if query is not None else FLOOR
             times: dict[str, list[float]] = {name: [] for name in names}
-            for run in range(WARMUP + runs):
-                if memory is not None:
-                    spent = engine_time(memory, text)
-                    if run >= WARMUP:
-                        times["engine"].append(spent)
-                for server in running:
-                    spent = http_time(session, server, text)
-                    if run >= WARMUP:
-                        times[server.name].append(spent)
+            try:
+                for run in range(WARMUP + runs):
+                    if memory is not None:
+                        spent = engine_time(memory, text)
+                        if run >= WARMUP:
+                            times["engine"].append(spent)
+                    for server in running:
+                        spent = http_time(session, server, text)
+                        if run >= WARMUP:
+                            times[server.name].append(spent)
+            except (RuntimeError, requests.RequestException) as exc:
+                print(f"{query.name if query else '(floor)':26} failed: {str(exc)[:150]}")
+                continue
             p50 = {name: statistics.median(found) * 1000 for name, found in times.items()}
             line = f"{query.name if query else '(floor)':26}"
             line += "".join(f"{p50[n]:10.1f}" for n in names)
