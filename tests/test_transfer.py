@@ -84,7 +84,7 @@ def empty_server(store: RemoteStore) -> None:
         store.replace_graphs([Graph(identifier=URIRef(iri))])
 
 
-def assert_same_quads(found: Store | RemoteStore, expected: Store) -> None:
+def assert_same_quads(found: Store | RemoteStore, expected: Store | RemoteStore) -> None:
     """The same graphs with the same triples (the lines that differ shown, if any)."""
     names = list(graph_sizes(expected))
     assert list(graph_sizes(found)) == names
@@ -160,14 +160,12 @@ def s3graph_program() -> str:
     return found
 
 
-def test_a_killed_push_resumes_and_holds_each_graph_once(
-    source: Store, target: RemoteStore, request: pytest.FixtureRequest
-) -> None:
-    """The process killed (SIGKILL) once some batches are recorded; the same command again."""
-    server = next(server_of(k, request) for k in SERVERS if k == target.preset.name)
-    state = state_path(source.path, target.url)
-    command = [s3graph_program(), "--store", str(source.path), "push", "--to", target.url]
-    command += ["--server", server.kind, "--batch", "1"]  # a graph a request: a long run
+def killed_and_run_again(
+    server: Server, arguments: list[str], state: Path
+) -> tuple[int, subprocess.CompletedProcess[str]]:
+    """``s3graph ARGUMENTS --batch 1`` (a graph a request: a long run) killed with SIGKILL once
+    its state file records 3 graphs, then run again: the graphs recorded, and the second run."""
+    command = [s3graph_program(), *arguments, "--server", server.kind, "--batch", "1"]
     environ = {**server.environ(), "PATH": str(Path(sys.executable).parent)}
     process = subprocess.Popen(command, env=environ, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -175,14 +173,24 @@ def test_a_killed_push_resumes_and_holds_each_graph_once(
         if state.exists() and len(json.loads(state.read_text())["graphs"]) >= 3:
             break
         time.sleep(0.01)
-    assert process.poll() is None, "the push ended before it could be killed"
+    assert process.poll() is None, "the command ended before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     recorded = len(json.loads(state.read_text())["graphs"])
-    assert 3 <= recorded < len(graph_sizes(source))
-
     result = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    return recorded, result
+
+
+def test_a_killed_push_resumes_and_holds_each_graph_once(
+    source: Store, target: RemoteStore, request: pytest.FixtureRequest
+) -> None:
+    """The process killed (SIGKILL) once some batches are recorded; the same command again."""
+    server = next(server_of(k, request) for k in SERVERS if k == target.preset.name)
+    state = state_path(source.path, target.url)
+    arguments = ["--store", str(source.path), "push", "--to", target.url]
+    recorded, result = killed_and_run_again(server, arguments, state)
+    assert 3 <= recorded < len(graph_sizes(source))
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1 and f"{recorded} graphs already there" in lines[0], lines
     assert result.stderr == "", "no progress bar when stderr is not a terminal"
@@ -261,6 +269,25 @@ def test_a_pull_resumes_only_graphs_unchanged_on_both_sides(
         assert (done.graphs, done.skipped) == (2, len(sizes) - 2)
         assert graph_lines(local, [changed_here])[changed_here] == lines
         assert graph_lines(local, [changed_there])[changed_there] == there[1:]
+
+
+def test_a_killed_pull_resumes_where_it_stopped(
+    source: Store, target: RemoteStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The pull killed (SIGKILL) once some batches are written; the same command again reads
+    only the rest, and the store holds every graph once, as on the server."""
+    push(source, target)
+    server = next(server_of(k, request) for k in SERVERS if k == target.preset.name)
+    folder = tmp_path / "pulled"
+    state = state_path(folder, target.url, "pull")
+    arguments = ["--store", str(folder), "pull", "--from", target.url]
+    recorded, result = killed_and_run_again(server, arguments, state)
+    assert 3 <= recorded < len(graph_sizes(source))
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and f"{recorded} graphs already there" in lines[0], lines
+    with Store.open(folder, read_only=True) as pulled:
+        assert pulled.count() == sum(graph_sizes(target).values()), "each graph held once"
+        assert_same_quads(pulled, target)
 
 
 # -- more rows than a server answers -----------------------------------------------------------

@@ -45,7 +45,7 @@ def _server_options(direction: str, help_url: str) -> Callable[[Command], Comman
                     default=10_000,
                     show_default=True,
                     help="About this many triples per request; a graph is never split in a "
-                    "write (a larger one is read in pages of this many).",
+                    "write (a larger one is read in pages of this many rows, at least 1000).",
                 ),
                 click.option(
                     "--graphs",

@@ -24,6 +24,7 @@ from s3graph.store import Store
 
 __all__ = [
     "DEFAULT_BATCH",
+    "MIN_PAGE",
     "AnyStore",
     "as_graphs",
     "batches",
@@ -35,6 +36,10 @@ __all__ = [
 #: triples per batch (and rows per page read from a server): Virtuoso's default
 #: ``ResultSetMaxRows`` (10,000), so one request usually reads a batch
 DEFAULT_BATCH = 10_000
+
+#: the fewest rows a page read from a server holds, whatever the batch: ``--batch 1`` (a
+#: graph a write) must not become a request per triple
+MIN_PAGE = 1_000
 
 AnyStore = Store | RemoteStore
 
@@ -55,7 +60,8 @@ def _select(store: AnyStore, text: str) -> Iterable[ox.QuerySolution]:
 def _rows(store: AnyStore, text: str, total: int, page: int) -> Iterable[ox.QuerySolution]:
     """The rows of ``text``: from a server in pages against ``total``, else in one query."""
     if isinstance(store, RemoteStore):
-        return paged(lambda paged_text: _select(store, paged_text), text, total, page)
+        rows = max(page, MIN_PAGE)
+        return paged(lambda paged_text: _select(store, paged_text), text, total, rows)
     return _select(store, text)
 
 
@@ -90,7 +96,8 @@ def graph_lines(
     page: int = DEFAULT_BATCH,
 ) -> dict[str, tuple[str, ...]]:
     """The triples of each graph of ``iris`` as sorted N-Triples lines (the embedded store's
-    dumped graph by graph; a server's read in one query, in pages of ``page`` rows).
+    dumped graph by graph; a server's read in one query, in pages of ``page`` rows, at least
+    :data:`MIN_PAGE`).
 
     With ``sizes`` (the triples each graph holds, as :func:`graph_sizes` counted them) each
     graph read is checked to hold as many: a :class:`StoreError` names the first that does not.
