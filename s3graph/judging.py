@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from s3graph.linking.links import Linker
-    from s3graph.mapping.triples import NamedTriples
     from s3graph.rdf.graphs import NamedGraph, SerialisedGraph
     from s3graph.recompute import Held
     from s3graph.store import GraphStore
@@ -143,7 +142,7 @@ def _changes(
     reference: Reference,
     held: Mapping[str, Held],
     moved: Sequence[str],
-) -> list[NamedTriples]:
+) -> list[SerialisedGraph]:
     """Every partnership's changes computed again from its reports read anew (the resolved
     codes and recodings they rest on come from the reference data), and those of a partnership
     a report ``moved`` away from."""

@@ -28,13 +28,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
 from s3graph.changes import LinkedWorld, World, changes_over_time
-from s3graph.changes.rdf import ChangesOf, changes_graph
+from s3graph.changes.rdf import ChangesOf, changes_graph, changes_graph_iri
 from s3graph.changes.world import Member
 from s3graph.mapping.iris import Iris
-from s3graph.mapping.triples import NamedTriples
+from s3graph.rdf.graphs import SerialisedGraph
 from s3graph.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def changes_graphs(
     written: Mapping[str, Held],
     removed: Collection[str] = (),
     linker: Linker | None = None,
-) -> list[NamedTriples]:
+) -> list[SerialisedGraph]:
     """The changes graph of every partnership with a report in ``written`` or ``removed``.
 
     ``written`` maps the IRI of each report the write stores to the report (and its links);
@@ -115,7 +115,7 @@ def changes_graphs(
     slugs = sorted({s for iri in [*written, *removed] if (s := partnership_slug(iri, base=base))})
     world = _World(linker, written.values(), Iris(base))
     iris = world.iris
-    graphs: list[NamedTriples] = []
+    graphs: list[SerialisedGraph] = []
     for slug in slugs:
         stored = _stored_of(store, iris.partnership(slug))
         kept = {iri: s for iri, s in stored.items() if iri not in written and iri not in removed}
@@ -124,8 +124,19 @@ def changes_graphs(
         if len(own) + len(kept) >= 2:
             reports = [*own, *(r for s in kept.values() if (r := _parsed(s)) is not None)]
         steps = changes_over_time(reports, world.linked()) if len(reports) >= 2 else ()
-        graphs.append(changes_graph(ChangesOf(slug, steps), base=base, partnership_of=world.iri))
+        graph = changes_graph(ChangesOf(slug, steps), base=base, partnership_of=world.iri)
+        # An empty graph is a drop: written only when there is one (a write of new graphs
+        # only takes the store's fast path).
+        if graph.lines or (stored and _holds(store, changes_graph_iri(base, slug))):
+            graphs.append(graph)
     return graphs
+
+
+def _holds(store: GraphStore, graph: str) -> bool:
+    """Whether the store holds the named graph ``graph`` (with a triple in it)."""
+    answer = store.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
+    assert isinstance(answer, QueryBoolean), "an ASK query"
+    return bool(answer)
 
 
 class _Unlinked:
@@ -165,10 +176,10 @@ class _World:
                 self._world = LinkedWorld(self._linker, known)
         return self._world
 
-    def iri(self, name: str) -> URIRef | None:
+    def iri(self, name: str) -> str | None:
         """The registry IRI of the partnership called ``name`` (None: not in the registry)."""
         entry = self._linker.registry.lookup(name) if self._linker is not None else None
-        return None if entry is None else self.iris.partnership(entry.slug)
+        return None if entry is None else str(self.iris.partnership(entry.slug))
 
 
 __all__ = ["Held", "base_of", "changes_graphs", "partnership_slug"]

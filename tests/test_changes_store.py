@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import find_shared_part
+from rdflib import URIRef
 from test_changes_expected import EXPECTED, H1, H2, Row
 from test_query_repeats import with_period
 
@@ -91,7 +92,7 @@ def test_the_store_holds_the_partnerships_changes_in_one_graph(at_once: Path) ->
     held = contents(at_once)
     changes = [g for g in held if g.startswith(f"{BASE}graph/changes/")]
     # only the batteries partnership has more than one report
-    assert changes == [str(changes_graph_iri(BASE, SLUG))]
+    assert changes == [changes_graph_iri(BASE, SLUG)]
     assert any("#ReportingGap>" in line for line in held[changes[0]])
 
 
@@ -123,7 +124,7 @@ def test_a_partnership_left_with_one_report_has_no_changes_graph(
 ) -> None:
     path = tmp_path / "store"
     put(path, [t for t in texts if t.name in (H1, H2)])
-    graph = str(changes_graph_iri(BASE, SLUG))
+    graph = changes_graph_iri(BASE, SLUG)
     assert graph in contents(path)
     with Store.open(path) as store:
         remove(store, [H2_IRI], linker=linker())
@@ -137,7 +138,7 @@ def test_judging_again_computes_the_changes_again(at_once: Path, tmp_path: Path)
     shutil.copytree(at_once, path)
     graph = changes_graph_iri(BASE, SLUG)
     with Store.open(path) as store:
-        store.replace_graphs([NamedTriples(graph, [])])
+        store.replace_graphs([NamedTriples(URIRef(graph), [])])
         reference = Reference.load(snapshot_index(), {})
         store.replace_graphs(rejudge(store, base=BASE, reference=reference, validate=None).graphs)
     assert contents(path) == contents(at_once)

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 from s3graph.changes.model import Change, ChangeKind
 from s3graph.changes.sequence import Step, half_year
 from s3graph.mapping.dates import MONTH_NAMES
 from s3graph.mapping.iris import Iris
-from s3graph.mapping.triples import NamedTriples, Triple
 from s3graph.model import Report
+from s3graph.rdf.graphs import SerialisedGraph
 from s3graph.rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, S3G, SDG, XSD
 from s3graph.slug import slugify
 
@@ -36,20 +37,37 @@ from s3graph.slug import slugify
 CHANGES_GRAPH_PATH = "graph/changes/"
 
 #: The IRI of another partnership named in a report, by its canonical name (None: unknown).
-PartnershipOf = Callable[[str], URIRef | None]
+PartnershipOf = Callable[[str], str | None]
+
+#: A triple as the N-Triples text of its terms, written by pyoxigraph (a partnership's changes
+#: can be thousands of triples, which rdflib terms would make several times slower to write).
+Triple = tuple[str, str, str]
 
 _COLLABORATIONS = (ChangeKind.COLLABORATION_BEGAN, ChangeKind.COLLABORATION_ENDED)
+_INTEGER = XSD.node("integer")
+_DATE = XSD.node("date")
+_TYPE = str(RDF.node("type"))
+#: The N-Triples text of the ontology's terms, made once.
+_TERMS: dict[str, str] = {}
 
 
-def changes_graph_iri(base: str, slug: str) -> URIRef:
+def _s3g(name: str) -> str:
+    """``<https://w3id.org/s3graph/def#name>``."""
+    text = _TERMS.get(name)
+    if text is None:
+        text = _TERMS[name] = str(S3G.node(name))
+    return text
+
+
+def changes_graph_iri(base: str, slug: str) -> str:
     """``{base}graph/changes/{slug}``: the named graph of one partnership's changes."""
     Iris(base).partnership(slug)  # checks the base and the slug
-    return URIRef(f"{base}{CHANGES_GRAPH_PATH}{slug}")
+    return f"{base}{CHANGES_GRAPH_PATH}{slug}"
 
 
-def kind_term(kind: ChangeKind) -> URIRef:
+def kind_term(kind: ChangeKind) -> ox.NamedNode:
     """The concept of ``s3g:ChangeKindScheme`` for ``kind`` (``s3g:change-joined``)."""
-    return S3G[f"change-{kind.value}"]
+    return S3G.node(f"change-{kind.value}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +81,22 @@ class ChangesOf:
 
 def changes_graph(
     changes: ChangesOf, *, base: str, partnership_of: PartnershipOf = lambda _: None
-) -> NamedTriples:
-    """The named graph of ``changes`` (empty when the partnership has no two dated reports:
-    written so, it drops a graph a removed report leaves behind)."""
+) -> SerialisedGraph:
+    """The named graph of ``changes`` as N-Triples lines (none when the partnership has no two
+    dated reports: written so, it drops a graph a removed report leaves behind)."""
     iris = Iris(base)
-    partnership = iris.partnership(changes.slug)
+    partnership = _iri(iris.partnership(changes.slug))
     triples: list[Triple] = []
     for step, found in changes.steps:
         before, after = _key(step.before), _key(step.after)
-        reports = (iris.report(changes.slug, before), iris.report(changes.slug, after))
-        step_iri = f"{partnership}/change/{before}/{after}"
+        reports = (_iri(iris.report(changes.slug, before)), _iri(iris.report(changes.slug, after)))
+        step_iri = f"{partnership[1:-1]}/change/{before}/{after}"
         for iri, change in _named(step_iri, found):
             triples += _change_triples(iri, change, partnership, reports, iris, partnership_of)
         for missing in step.missing:
             triples += _gap_triples(partnership, missing, reports, iris)
-    return NamedTriples(changes_graph_iri(base, changes.slug), list(dict.fromkeys(triples)))
+    lines = dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in triples)
+    return SerialisedGraph(f"<{changes_graph_iri(base, changes.slug)}>", tuple(lines))
 
 
 def _key(report: Report) -> str:
@@ -85,9 +104,9 @@ def _key(report: Report) -> str:
     return report.reporting_period.key
 
 
-def _named(step_iri: str, changes: Iterable[Change]) -> list[tuple[URIRef, Change]]:
+def _named(step_iri: str, changes: Iterable[Change]) -> list[tuple[str, Change]]:
     """Each change with its IRI: the step's, the kind, the subject slugged (and the column)."""
-    named: list[tuple[URIRef, Change]] = []
+    named: list[tuple[str, Change]] = []
     taken: set[str] = set()
     for change in changes:
         tail = slugify(change.subject)
@@ -99,67 +118,83 @@ def _named(step_iri: str, changes: Iterable[Change]) -> list[tuple[URIRef, Chang
             n += 1
             iri = f"{stem}-{n}"
         taken.add(iri)
-        named.append((URIRef(iri), change))
+        named.append((_iri(iri), change))
     return named
 
 
+def _iri(iri: str) -> str:
+    """``<iri>``, checked by pyoxigraph."""
+    return str(ox.NamedNode(str(iri)))
+
+
+def _text(value: str) -> str:
+    return str(ox.Literal(value))
+
+
+def _integer(value: int) -> str:
+    return str(ox.Literal(str(value), datatype=_INTEGER))
+
+
 def _change_triples(
-    iri: URIRef,
+    iri: str,
     change: Change,
-    partnership: URIRef,
-    reports: tuple[URIRef, URIRef],
+    partnership: str,
+    reports: tuple[str, ...],
     iris: Iris,
     partnership_of: PartnershipOf,
 ) -> list[Triple]:
     triples: list[Triple] = [
-        (iri, RDF.type, S3G.Change),
-        (iri, S3G.kindOfChange, kind_term(change.kind)),
-        (iri, S3G.changeOf, partnership),
-        (iri, S3G.earlierReport, reports[0]),
-        (iri, S3G.laterReport, reports[1]),
-        (iri, S3G.subjectText, Literal(change.subject)),
+        (iri, _TYPE, _s3g("Change")),
+        (iri, _s3g("kindOfChange"), str(kind_term(change.kind))),
+        (iri, _s3g("changeOf"), partnership),
+        (iri, _s3g("earlierReport"), reports[0]),
+        (iri, _s3g("laterReport"), reports[1]),
+        (iri, _s3g("subjectText"), _text(change.subject)),
     ]
     if change.region_code:
-        triples.append((iri, S3G.changedRegion, iris.region_code(change.region_code)))
+        triples.append((iri, _s3g("changedRegion"), _iri(iris.region_code(change.region_code))))
     if change.region_name:
-        triples.append((iri, S3G.statedRegionName, Literal(change.region_name)))
+        triples.append((iri, _s3g("statedRegionName"), _text(change.region_name)))
     if change.goal is not None:
-        triples.append((iri, S3G.changedGoal, SDG[str(change.goal)]))
+        triples.append((iri, _s3g("changedGoal"), str(SDG.node(str(change.goal)))))
     if change.direction is not None:
-        triples.append((iri, S3G.ratingDirection, Literal(change.direction.value)))
+        triples.append((iri, _s3g("ratingDirection"), _text(change.direction.value)))
     if change.aspect:
-        triples.append((iri, S3G.changedColumn, Literal(change.aspect)))
+        triples.append((iri, _s3g("changedColumn"), _text(change.aspect)))
     if change.kind in _COLLABORATIONS:
         other = partnership_of(change.subject)
         if other is not None:
-            triples.append((iri, S3G.otherPartnership, other))
-    triples += [(iri, S3G.valueBefore, Literal(v)) for v in change.before]
-    triples += [(iri, S3G.valueAfter, Literal(v)) for v in change.after]
-    triples += [(iri, S3G.sourceLineBefore, Literal(n)) for n in change.lines_before]
-    triples += [(iri, S3G.sourceLineAfter, Literal(n)) for n in change.lines_after]
+            triples.append((iri, _s3g("otherPartnership"), _iri(other)))
+    triples += [(iri, _s3g("valueBefore"), _text(v)) for v in change.before]
+    triples += [(iri, _s3g("valueAfter"), _text(v)) for v in change.after]
+    triples += [(iri, _s3g("sourceLineBefore"), _integer(n)) for n in change.lines_before]
+    triples += [(iri, _s3g("sourceLineAfter"), _integer(n)) for n in change.lines_after]
     return triples
 
 
 def _gap_triples(
-    partnership: URIRef, missing: str, reports: tuple[URIRef, URIRef], iris: Iris
+    partnership: str, missing: str, reports: tuple[str, ...], iris: Iris
 ) -> list[Triple]:
     """A half-year with no report between two filed ones, and the period it is."""
-    gap = URIRef(f"{partnership}/gap/{missing}")
-    period = iris.period(missing)
-    year, half = int(missing[:4]), int(missing[-1])
-    start, end = half_year(year, half)
+    gap = _iri(f"{partnership[1:-1]}/gap/{missing}")
+    period = _iri(iris.period(missing))
+    start, end = half_year(int(missing[:4]), int(missing[-1]))
     label = f"{MONTH_NAMES[start.month - 1]} - {MONTH_NAMES[end.month - 1]} {end.year}"
     return [
-        (gap, RDF.type, S3G.ReportingGap),
-        (gap, S3G.gapOf, partnership),
-        (gap, S3G.missingPeriod, period),
-        (gap, S3G.lastReportBefore, reports[0]),
-        (gap, S3G.nextReportAfter, reports[1]),
-        (period, RDF.type, DCTERMS.PeriodOfTime),
-        (period, DCAT.startDate, Literal(start, datatype=XSD.date)),
-        (period, DCAT.endDate, Literal(end, datatype=XSD.date)),
-        (period, RDFS.label, Literal(label)),
+        (gap, _TYPE, _s3g("ReportingGap")),
+        (gap, _s3g("gapOf"), partnership),
+        (gap, _s3g("missingPeriod"), period),
+        (gap, _s3g("lastReportBefore"), reports[0]),
+        (gap, _s3g("nextReportAfter"), reports[1]),
+        (period, _TYPE, str(DCTERMS.node("PeriodOfTime"))),
+        (period, str(DCAT.node("startDate")), _day(start)),
+        (period, str(DCAT.node("endDate")), _day(end)),
+        (period, str(RDFS.node("label")), _text(label)),
     ]
+
+
+def _day(day: date) -> str:
+    return str(ox.Literal(day.isoformat(), datatype=_DATE))
 
 
 __all__ = [
