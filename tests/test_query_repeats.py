@@ -240,6 +240,9 @@ EXPECT: dict[str, Expect] = {
     "page-boundary-versions": Expect(),
     "page-events": Expect(per_report=("report",)),
     "page-judgements": Expect(per_report=("report",)),
+    "page-latest-changes": Expect(
+        per_report=("earlier", "later"), empty="a change needs two reports of one partnership"
+    ),
     "page-labels": Expect(per_report=("resource",)),
     "page-platforms": Expect(varies=("reports",)),
     "page-region-judgements": Expect(per_report=("report",)),
@@ -250,8 +253,11 @@ EXPECT: dict[str, Expect] = {
     "page-report-working-areas": Expect(),
     "page-sdg-goals": Expect(),
     "page-report-memberships": Expect(),
+    "page-report-neighbours": Expect(per_report=("other",)),
     "page-report-validation": Expect(),
     "page-synthetic": Expect(per_report=("report",)),
+    "page-timeline-regions": Expect(per_report=("report",)),
+    "page-timeline-sdg": Expect(per_report=("report",)),
     "page-graphs": Expect(per_report=("graph",)),
     "page-index-partnerships": Expect(varies=("reports", "first", "last")),
     "page-index-regions": Expect(varies=("reports",)),
@@ -259,6 +265,7 @@ EXPECT: dict[str, Expect] = {
     "page-search": Expect(per_report=("report",)),
     "partnerships-of-region": Expect(varies=("periods",)),
     "partnerships": Expect(varies=("reports",)),
+    "region-flows": Expect(empty="a region joins or leaves between two reports of one partnership"),
     "regions-of-partnership": Expect(varies=("reports",)),
     "reporting-gaps": Expect(
         per_report=("lastReport", "nextReport"), empty="the latest partnership has no gap"
@@ -289,6 +296,8 @@ EXPECT: dict[str, Expect] = {
     "store/partnership-sources": Expect(per_report=("report",)),
     "store/stored-sources": Expect(per_report=("report",)),
     "store/stored-reports": Expect(per_report=("report",)),
+    "store/graph-lines": Expect(per_report=("g",)),
+    "store/graph-sizes": Expect(per_report=("g",)),
     "store/transfer-graph-count": Expect(varies=("n",)),
     "store/transfer-graph-sizes": Expect(per_report=("g",)),
     "store/transfer-graph-triples": Expect(per_report=("g",)),

@@ -181,9 +181,12 @@ def home(store: Queryable, *, base: str, digest: str | None = None) -> dict[str,
     platforms: dict[str, list[Row]] = {}
     for row in rows(store, "page-platforms", {}, base=base):
         platforms.setdefault(row["platformLabel"] or "No platform in the registry", []).append(row)
+    from s3graph.api.changeview import home_changes  # it reads its rows with this module's
+
     return {
         "counts": counts[0] if counts else {},
         "platforms": platforms,
+        **home_changes(store, base=base),
         **synthetic(store, base=base),
         **stale(store, base=base, digest=digest),
     }
@@ -208,6 +211,9 @@ def partnership(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
     from s3graph.api.mapview import partnership_map  # it reads its rows with this module's
 
     data["region_map"] = partnership_map(store, data["regions"], data["reports"], base=base)
+    from s3graph.api.timeline import partnership_timeline  # over time, read like the map
+
+    data.update(partnership_timeline(store, iri, data, base=base))
     return {**data, **synthetic(store, base=base, shown=shown)}
 
 
@@ -229,8 +235,11 @@ def region(store: Queryable, iri: str, *, base: str) -> dict[str, Any]:
         {**r, "judgements": flags.get(r["membership"], [])}
         for r in rows(store, "page-region-partnerships", params, base=base)
     ]
+    from s3graph.api.timeline import region_timeline  # it reads its rows with this module's
+
     return {
         "partnerships": partnerships,
+        "region_timeline": region_timeline(store, partnerships, base=base),
         "nuts": rows(store, "page-region-nuts", params, base=base),
         **synthetic(store, base=base, shown=[r["report"] for r in partnerships]),
     }
@@ -245,6 +254,8 @@ def report(store: Queryable, iri: str, *, base: str, digest: str | None = None) 
     (``page-events``, past and planned apart, by parsed date) and the SDG matrix
     (``page-report-sdg``, one row per goal, with its title and the rating as a word).
     """
+    from s3graph.api.changeview import report_changes  # it reads its rows with this module's
+
     params = {"report": iri}
     validation = rows(store, "page-report-validation", params, base=base)
     found = events(rows(store, "page-events", params, base=base))
@@ -270,6 +281,7 @@ def report(store: Queryable, iri: str, *, base: str, digest: str | None = None) 
         "members": rows(store, "page-report-memberships", params, base=base),
         "conforms": validation[0]["conforms"] if validation else None,
         "validation": [r for r in validation if r["result"]],
+        "report_changes": report_changes(store, iri, base=base),
         **synthetic(store, base=base, shown=[iri]),
         **stale(store, base=base, digest=digest, shown=[iri]),
     }
