@@ -137,20 +137,27 @@ def _regions(members: Iterable[Row], names: Mapping[str, Row], changes: list[Row
     by_code = {r["code"]: r["name"] for r in names.values() if r.get("code") and r.get("name")}
     by_code.update({r["code"]: r["name"] for r in changes if r.get("code") and r.get("name")})
     found: dict[str, GridRow] = {}
+    aliases: dict[str, str] = {}
     for member in members:
-        code = (member.get("resolved") or "").removeprefix(_NUTS) or None
-        key = moved.get(code or "") or _key(code, member["region"])
         named = names.get(member["region"]) or {}
-        label = by_code.get(code or "") or named.get("name") or named.get("code") or key
-        stated = member["region"].rstrip("/").rsplit("/", 1)[-1]
-        note = f"{code}, stated as {stated}" if code and stated != code else (code or "")
+        stated = named.get("code") or ""
+        code = (member.get("resolved") or "").removeprefix(_NUTS) or stated or None
+        key = moved.get(code or "") or _key(code, member["region"])
+        label = by_code.get(code or "") or named.get("name") or stated or key
+        note = f"{code}, stated as {stated}" if code and stated and stated != code else (code or "")
         row = found.setdefault(key, GridRow(label, member["region"], note))
+        # a change names the region by the code resolved when the changes were computed: the
+        # code stated, or the one the linking resolves now (a newer NUTS version), or the IRI
+        for alias in (stated, code, member["region"]):
+            if alias:
+                aliases.setdefault(alias, key)
         _add_role(row.cell(period_of(member["report"])), member["role"].rsplit("#", 1)[-1])
     for change in changes:
         word = _REGION_MARKS.get(change["kind"])
         if word is None:
             continue
-        key = _key(change.get("code"), change.get("region") or change["subject"])
+        named_by = change.get("code") or change.get("region") or change["subject"]
+        key = aliases.get(named_by) or aliases.get(change.get("region") or "") or named_by
         row = found.setdefault(key, GridRow(change["what"], change.get("region") or "",
                                             change.get("code") or ""))  # fmt: skip
         mark = word if not change["was"] or change["kind"] == "joined" else (
