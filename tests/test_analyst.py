@@ -8,7 +8,9 @@ shared reference tables), not only that a page loads:
 (a) the partnerships Mining Industry collaborates with, each with quoted evidence, its report and
     line; (b) the regions in more than one partnership, with their NUTS names; (c) a partnership's
     SDG profile with the goals' titles; (d) a query typed on ``/query`` whose result table appears
-    in the page (and a wrong one whose error does); (e) ``/docs`` renders the API's operations.
+    in the page (and a wrong one whose error does); (e) ``/docs`` renders the API's operations;
+    (f) a partnership's timeline beside its map (its reports as columns, the regions that joined
+    marked, its changes listed) and a region's partnerships over time, at both widths.
 
 Screenshots of every kind of page at 1280 and 390 px wide are written to ``build/screenshots/``
 (or ``$S3GRAPH_SCREENSHOTS``) for a reviewer, and at 390 px no page may be wider than the screen.
@@ -233,12 +235,67 @@ def test_e_the_api_docs_render_the_operations(site: tuple[str, Store], tab: Any)
     assert any("/api/queries" in p for p in paths), paths
 
 
+# -- (f) a partnership over time, and a region's partnerships over time ---------------------------
+
+BATTERIES = BASE + "partnership/advanced-materials-for-batteries"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_f_a_partnership_timeline_and_a_regions_partnerships_over_time(
+    width: int, site: tuple[str, Store], browser: Any
+) -> None:
+    url, store = site
+    offline = Offline(browser, width)
+    tab = offline.page
+    try:
+        tab.goto(url + "/")
+        tab.get_by_role("link", name="Advanced Materials for Batteries", exact=True).first.click()
+        tab.wait_for_url("**/partnership/advanced-materials-for-batteries")
+        assert _section(tab, "^map").is_visible()  # the map (or how to get its boundaries)
+        timeline = _section(tab, "^over time")
+        grid = timeline.locator("table.over-time")
+        assert grid.is_visible()
+        for report in _rows(store, "reports", {"partnership": BATTERIES}):
+            column = grid.locator(f'thead a[href="/{report["report"][len(BASE) :]}"]')
+            assert column.inner_text() == report["report"].rsplit("/", 1)[-1]
+        changes = _rows(store, "changes", {"partnership": BATTERIES})
+        joined = [c for c in changes if c["kind"] == "joined"]
+        assert joined, "regions joined the batteries partnership between its reports"
+        for change in joined:
+            row = grid.locator("tbody tr").filter(has=tab.locator("th", has_text=change["name"]))
+            assert "joined" in row.first.inner_text(), change["name"]
+        listed = timeline.locator("table.changes tbody tr")
+        assert listed.count() == len(changes)  # the changes query's rows, one each
+        # the grid scrolls inside its own box; the page never does
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width + 2
+        # a region that joined: its page shows its partnerships over time
+        first = joined[0]
+        grid.locator("tbody th a", has_text=first["name"]).first.click()
+        tab.wait_for_url("**/region/**")
+        over_time = _section(tab, "partnerships over time")
+        row = over_time.locator("tbody tr").filter(
+            has=tab.locator("a", has_text="Advanced Materials for Batteries")
+        )
+        seen = _squash(row.first.inner_text())
+        assert "participating" in seen or "leading" in seen, seen
+        heads = _squash(over_time.locator("thead").inner_text())
+        assert first["earlierPeriod"] in heads and first["laterPeriod"] in heads
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width + 2
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"region-over-time-{width}.png"), full_page=True)
+    finally:
+        offline.context.close()
+    assert not offline.blocked, offline.blocked
+
+
 # -- every kind of page, at two widths ----------------------------------------------------------
 
 PAGES = {
     "home": "/",
     "partnership": "/partnership/mining-industry",
     "partnership-without-reports": None,  # found in the data below
+    "partnership-over-time": "/partnership/advanced-materials-for-batteries",
+    "report-what-changed": "/report/advanced-materials-for-batteries/2020-H2",
     "region": "/region/FI1D3",
     "report": "/report/mining-industry/2020-H1",
     "cross": "/cross",
