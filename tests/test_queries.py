@@ -282,6 +282,7 @@ CASES = [
 EXERCISED_ON_THE_CORPUS = {
     "changes",  # tests/test_changes_store.py
     "reporting-gaps",  # tests/test_changes_store.py
+    "region-flows",  # tests/test_over_time_pages.py
     "shared-regions",
     "collaborations",
     "data-quality",
