@@ -2,7 +2,7 @@
 serve``, on the same quads: is s3graph at least 10x faster than rdflib (issue 14)?
 
     python bench/rdflib_engine.py [--triples 10000 100000] [--runs 3] [--timeout 60]
-                                  [--query NAME ...] [--seed 0] [--work DIR]
+                                  [--query NAME ...] [--seed 0] [--work DIR [--reuse]]
 
 Per size, the store is built as ``bench/scale.py`` builds it (the same generated reports, NUTS
 2021 loaded first, ``s3graph ingest``), dumped as N-Quads, and that one file is loaded into:
@@ -17,11 +17,11 @@ The queries: the named queries needing no parameter whose text aggregates (``GRO
 ``COUNT``, ``GROUP_CONCAT``), optional parameters left unbound, except page-index-partnerships
 and page-index-reports, which are being rewritten (they are the slow ones at scale on every
 engine; ``--query`` takes them). Each engine runs each query once for its rows, then ``--runs``
-timed runs (after one warm-up for the two oxigraph ones); rdflib runs in a forked child
-(``multiprocessing``'s fork: the loaded dataset shared) killed after ``--timeout`` seconds per
-query, its figure then ``>N s``, and takes fewer runs when one run is long. Rows are compared
-as multisets of terms (kind, lexical form, datatype, language; blank nodes as such), so a
-different order of tied rows is not a difference. It prints p50 per engine, the ratios
+timed runs (after one warm-up for the two oxigraph ones); rdflib and pyoxigraph run in a
+forked child (``multiprocessing``'s fork: the loaded data shared) killed after ``--timeout``
+seconds per query, the figure then ``>N s``, and take fewer runs when one run is long. Rows are
+compared as multisets of terms (kind, lexical form, datatype, language; blank nodes as such), so
+a different order of tied rows is not a difference. It prints p50 per engine, the ratios
 rdflib / pyoxigraph and rdflib / s3graph serve, and their geometric means; it asserts nothing.
 """
 
@@ -46,6 +46,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 import requests
+from rdflib.plugins.sparql import prepareQuery
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -66,6 +67,7 @@ from scale import default_nuts, generate, ingest, load_nuts  # noqa: E402
 from scale_report import Size, say  # noqa: E402
 
 from s3graph.sparql import NamedQuery  # noqa: E402
+from s3graph.store import Store  # noqa: E402
 
 TARGET = 10.0  # rdflib / s3graph, at least
 AGGREGATES = re.compile(r"GROUP\s+BY|COUNT\s*\(|GROUP_CONCAT", re.IGNORECASE)
@@ -177,13 +179,14 @@ def serve_rows(session: requests.Session, server: Server, text: str) -> list[Row
     return [tuple(json_key(b.get(n)) for n in names) for b in document["results"]["bindings"]]
 
 
-def on_rdflib(
-    dataset: rdflib.Dataset, names: Sequence[str], text: str, runs: int, timeout: float
-) -> Answer:
-    """The query on rdflib in a forked child, killed after ``timeout`` seconds."""
+def forked(action: Callable[[], list[Row]], runs: int, timeout: float, warm: bool) -> Answer:
+    """:func:`timed` ``action`` in a forked child (``multiprocessing``'s fork: the loaded data
+    shared), after one untimed run when ``warm``; killed after ``timeout`` seconds."""
 
     def work(pipe: Any) -> None:
-        pipe.send(timed(lambda: rdflib_rows(dataset, names, text), runs, timeout / 2))
+        if warm:
+            action()
+        pipe.send(timed(action, runs, timeout / 2))
 
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe(duplex=False)
@@ -201,6 +204,11 @@ def on_rdflib(
         child.join()
 
 
+def projected(text: str) -> list[str]:
+    """The names of the columns of a SELECT query (parsed, not run)."""
+    return [str(v) for v in prepareQuery(text).algebra["PV"]]
+
+
 # -- one size ------------------------------------------------------------------------------------
 
 
@@ -211,12 +219,18 @@ def aggregation_queries(only: Sequence[str]) -> list[NamedQuery]:
     return [q for q in mix if AGGREGATES.search(q.text) and q.name not in LEFT_OUT]
 
 
-def build(here: Path, target: int, seed: int) -> tuple[Size, Path]:
-    """The scale benchmark's store for ``target`` triples, and its N-Quads dump."""
+def build(here: Path, target: int, seed: int, reuse: bool) -> tuple[Size, Path]:
+    """The scale benchmark's store for ``target`` triples (the one of an earlier run in the same
+    ``--work`` when ``reuse``), and its N-Quads dump."""
     size = Size(target)
-    generate(here / "reports", size, seed)
-    load_nuts(here / "store", default_nuts(), size)
-    ingest(here / "store", here / "reports", size)
+    if reuse and (here / "store").is_dir():
+        with Store.open(here / "store", read_only=True) as opened:
+            size.quads = opened.count()
+        say(f"  the store of an earlier run reused ({here / 'store'})")
+    else:
+        generate(here / "reports", size, seed)
+        load_nuts(here / "store", default_nuts(), size)
+        ingest(here / "store", here / "reports", size)
     nquads = here / "data.nq"
     export_nquads(here / "store", nquads)
     return size, nquads
@@ -261,15 +275,18 @@ def measure(size: Size, nquads: Path, store_dir: Path, args: argparse.Namespace)
         server.wait_ready()
         with requests.Session() as session:
             for query in aggregation_queries(args.query):
-                oxi = timed(lambda q=query: oxigraph_rows(store, q.text), 1, 0)
-                oxi = timed(lambda q=query: oxigraph_rows(store, q.text), args.runs, 60)
+                oxi = forked(
+                    lambda q=query: oxigraph_rows(store, q.text), args.runs, args.timeout, True
+                )
                 try:
                     served = serve_rows(session, server, query.text)
                     s3g = Answer(served, latencies(server, query.text, args.runs))
                 except (RuntimeError, requests.RequestException) as exc:  # its 503 timeout
                     s3g = Answer(error=str(exc))
-                names = list(oxigraph_names(store, query.text))
-                lib = on_rdflib(dataset, names, query.text, args.runs, args.timeout)
+                lib = forked(
+                    lambda q=query: rdflib_rows(dataset, projected(q.text), q.text), args.runs,
+                    args.timeout, False,
+                )  # fmt: skip
                 line, ratios = row_line(query.name, oxi, s3g, lib, args.timeout)
                 lines.append(line)
                 say(line)
@@ -290,11 +307,6 @@ def measure(size: Size, nquads: Path, store_dir: Path, args: argparse.Namespace)
     return lines
 
 
-def oxigraph_names(store: ox.Store, text: str) -> Iterable[str]:
-    solutions: Any = store.query(text, use_default_graph_as_union=True)
-    return (v.value for v in solutions.variables)
-
-
 def row_line(
     name: str, oxi: Answer, s3g: Answer, lib: Answer, timeout: float
 ) -> tuple[str, list[float | None]]:
@@ -305,14 +317,16 @@ def row_line(
     shown = f">{timeout:g} s" if over else lib.error[:30] or f"{(lib.p50 or 0) * 1000:,.0f}"
     answered = [a for a in (oxi, s3g, lib) if not a.error]
     same = all(same_rows(answered[0].rows, a.rows) for a in answered[1:])
-    left_out = ", ".join(e for e, a in (("s3graph", s3g), ("rdflib", lib)) if a.error)
+    engines = (("pyoxigraph", oxi), ("s3graph", s3g), ("rdflib", lib))
+    left_out = ", ".join(e for e, a in engines if a.error)
     same_text = ("yes" if same else "NO") + (f" ({left_out}: -)" if left_out else "")
     ratios = [None if slow is None or a.p50 is None else slow / a.p50 for a in (oxi, s3g)]
     cells = ["-" if r is None else f"{'>' if over else ''}{r:,.0f}" for r in ratios]
     times = [a.error[:30] if a.error else f"{(a.p50 or 0) * 1000:,.1f}" for a in (oxi, s3g)]
+    rows = f"{len(answered[0].rows):,}" if answered else "-"
     line = (
-        f"| {name} | {len(oxi.rows):,} | {shown} | {times[0]} | {times[1]}"
-        f" | {cells[0]} | {cells[1]} | {same_text} |"
+        f"| {name} | {rows} | {shown} | {times[0]} | {times[1]} | {cells[0]} | {cells[1]}"
+        f" | {same_text} |"
     )
     return line, ratios
 
@@ -325,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--query", action="append", default=[], help="only this named query")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, help="work folder (kept; reports reused)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="the store already built in --work, not built again"
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="s3graph-rdflib-"))
     say(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; rdflib {rdflib.__version__},"
@@ -333,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for target in sorted(args.triples):
             here = work / f"triples-{target}"
             say(f"\n== ~{target:,} triples")
-            size, nquads = build(here, target, args.seed)
+            size, nquads = build(here, target, args.seed, args.reuse)
             say(f"  {size.quads:,} quads in the store (NUTS included)")
             say("\n| query | rows | rdflib p50 ms | pyoxigraph p50 ms | s3graph serve p50 ms |"
                 " rdflib / pyoxigraph | rdflib / s3graph | same rows |")  # fmt: skip

@@ -39,7 +39,7 @@ def test_rdflib_and_pyoxigraph_rows_compare_equal_on_the_same_quads() -> None:
 
     for query in (AGGREGATE, PLAIN):
         from_oxigraph = engines.oxigraph_rows(store, query)
-        names = list(engines.oxigraph_names(store, query))
+        names = engines.projected(query)
         from_rdflib = engines.rdflib_rows(dataset, names, query)
         assert engines.same_rows(from_oxigraph, list(reversed(from_rdflib)))
 
