@@ -27,6 +27,7 @@ from htmltree import Element, parse
 from test_query_repeats import with_period
 
 from s3graph.api.app import create_app
+from s3graph.api.changeview import MARKS
 from s3graph.api.settings import ApiSettings
 from s3graph.ingest import ingest
 from s3graph.linking.links import Linker
@@ -180,10 +181,21 @@ def test_timeline_marks_sdg_changes_with_their_direction(
 ) -> None:
     client, store = site
     grid = _grid(client)
-    marks = [m.text for m in grid.find_all("mark", css_class="change")]
-    for change in _rows(store, "changes", {"partnership": AMB}):
-        if change["kind"] == "sdg-changed":
-            assert any(change["detail"] in m for m in marks), (change["subject"], marks)
+    periods = [h.text.split()[0] for h in grid.find_all("th", css_class="period")]
+    goals = {}
+    for row in grid.iter("tr"):
+        heading = row.find_all("th")
+        if heading and heading[0].get("scope") == "row" and heading[0].text[:1].isdigit():
+            goals[heading[0].text.split()[0]] = row.find_all("td")
+    changed = [c for c in _rows(store, "changes", {"partnership": AMB})
+               if c["kind"] == "sdg-changed"]  # fmt: skip
+    assert changed
+    for change in changed:
+        cell = goals[change["goal"].rsplit("/", 1)[-1]][periods.index(change["laterPeriod"])]
+        (mark,) = cell.find_all("mark")
+        assert MARKS[change["detail"]] == mark.text  # the direction, in words
+        for rating in filter(None, change["after"].split("; ")):
+            assert rating in cell.text
 
 
 def test_changes_table_is_the_changes_query(site: Any) -> None:

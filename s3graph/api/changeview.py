@@ -54,6 +54,13 @@ DIRECTIONS = {
     "off-scale": "to or from Not applicable or no box",
 }
 ARROWS = {"up": "\u2191", "down": "\u2193", "mixed": "\u2195", "off-scale": "\u2013"}
+#: The same, short enough for a mark in the timeline.
+MARKS = {
+    "up": "\u2191 up",
+    "down": "\u2193 down",
+    "mixed": "\u2195 mixed",
+    "off-scale": "changed to or from Not applicable or no box",
+}
 
 
 def in_words(row: Row, titles: Mapping[str, str]) -> Row:

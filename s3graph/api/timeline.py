@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from s3graph.api.changeview import ARROWS, changes_of
+from s3graph.api.changeview import MARKS, changes_of
 from s3graph.api.views import RATING_WORDS, Row, goal_titles, rows
 from s3graph.sparql import Queryable
 
@@ -191,9 +191,9 @@ def _goals(ratings: Iterable[Row], titles: Mapping[str, str], changes: list[Row]
             cell.items.append(RATING_WORDS.get(ticked, ticked))
     for change in changes:
         if change["kind"] == "sdg-changed" and change.get("goal") in found:
-            arrow = ARROWS.get(change.get("detail") or "", "")
+            detail = change.get("detail") or ""
             found[change["goal"]].cell(change["laterPeriod"]).marks.append(
-                f"{arrow} {change.get('detail') or 'changed'}".strip()
+                MARKS.get(detail, detail or "changed")
             )
     return [r for r in found.values() if any(c.items or c.marks for c in r.cells.values())]
 
