@@ -144,7 +144,24 @@ def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
     default=None,
     show_envvar=True,
     help="The kind of SPARQL server at a store URL (its endpoints and quirks); default oxigraph. "
-    "generic: the URL answers both queries and updates.",
+    "generic: the URL answers queries, and updates unless --update-url is given.",
+)
+@click.option(
+    "--update-url",
+    metavar="URL",
+    envvar="S3GRAPH_UPDATE_URL",
+    default=None,
+    show_envvar=True,
+    help="The SPARQL server's update endpoint, in place of the one --server implies.",
+)
+@click.option(
+    "--graph-store-url",
+    metavar="URL",
+    envvar="S3GRAPH_GRAPH_STORE_URL",
+    default=None,
+    show_envvar=True,
+    help="The SPARQL server's Graph Store Protocol endpoint, in place of the one --server "
+    "implies (generic: none unless given).",
 )
 @click.option(
     "--base",
@@ -158,10 +175,18 @@ def _bug(ctx: click.Context, err: BaseException) -> click.exceptions.Exit:
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages (and tracebacks of bugs).")
 @click.version_option(__version__, prog_name="s3graph")
 @click.pass_context
-def main(ctx: click.Context, store: str, server: str | None, base: str, verbose: bool) -> None:
+def main(
+    ctx: click.Context,
+    store: str,
+    server: str | None,
+    update_url: str | None,
+    graph_store_url: str | None,
+    base: str,
+    verbose: bool,
+) -> None:
     """s3graph: S3 partnership monitoring reports as an RDF knowledge graph."""
     _configure_logging(verbose)
-    ctx.obj = Settings(store_location(store), base, verbose, server)
+    ctx.obj = Settings(store_location(store), base, verbose, server, update_url, graph_store_url)
 
 
 for _command in (parse, ingest, validate, query, stats, vocab, export, serve, push, pull):

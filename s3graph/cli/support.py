@@ -32,6 +32,10 @@ class Settings:
     verbose: bool
     #: the kind of SPARQL server at a store URL (a preset's name; None: $S3GRAPH_SERVER or oxigraph)
     server: str | None = None
+    #: the server's update and Graph Store Protocol URLs in place of its preset's paths (None:
+    #: $S3GRAPH_UPDATE_URL, $S3GRAPH_GRAPH_STORE_URL, else the preset's): ``generic``'s URLs
+    update_url: str | None = None
+    graph_store_url: str | None = None
 
     @property
     def remote(self) -> str | None:
@@ -116,15 +120,22 @@ def store_opener(settings: Settings, *, read_only: bool = True) -> Callable[[], 
     """A function opening the store of ``--store``: the ONE place that tells the two kinds.
 
     A partial (query workers are forked with it): the folder read-only or not, or the server at
-    the URL of the kind ``--server`` names, its credentials read from the environment by the
-    process that opens it (never carried in the partial).
+    the URL of the kind ``--server`` names (at ``--update-url`` and ``--graph-store-url`` when
+    given), its credentials read from the environment by the process that opens it (never
+    carried in the partial).
     """
     from functools import partial
 
     if settings.remote is not None:
         from s3graph.remote import RemoteStore
 
-        return partial(RemoteStore.open, settings.remote, server=settings.server)
+        return partial(
+            RemoteStore.open,
+            settings.remote,
+            server=settings.server,
+            update_url=settings.update_url,
+            graph_store_url=settings.graph_store_url,
+        )
     from s3graph.store import Store
 
     return partial(Store.open, Path(settings.store), read_only=read_only)

@@ -19,13 +19,13 @@ quoted triples cannot be bound remotely and are refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from s3graph.sparql_lex import Token, tokens
 
-__all__ = ["query_form", "with_values", "write_term"]
+__all__ = ["query_form", "with_graphs", "with_values", "write_term"]
 
 #: A SPARQL variable name (VARNAME without the leading ? or $), ASCII letters, digits and _.
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -64,6 +64,19 @@ def with_values(text: str, substitutions: Mapping[str, BindableTerm] | None) -> 
     for place in reversed(places):
         text = text[:place] + block + text[place:]
     return text
+
+
+#: the comment line of a store query (``queries/store/``) that the graphs' VALUES block replaces
+VALUES_LINE = "  #VALUES\n"
+
+
+def with_graphs(text: str, iris: Iterable[str]) -> str:
+    """The store query ``text`` asking about the graphs ``iris`` only: a ``VALUES ?g`` block of
+    their IRIs (each written by pyoxigraph) in place of its ``#VALUES`` line."""
+    if VALUES_LINE not in text:
+        raise ValueError("a store query says where its graphs go by a line '  #VALUES'")
+    graphs = " ".join(write_term(ox.NamedNode(iri)) for iri in iris)
+    return text.replace(VALUES_LINE, f"  VALUES ?g {{ {graphs} }}\n")
 
 
 def _pattern_openings(text: str) -> list[int]:
