@@ -162,15 +162,16 @@ VIRTUOSO_SYSTEM_GRAPHS = frozenset(
 #: A query added later that it answers otherwise goes here, by name with the reason.
 VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 
-#: How a graph is written (``put_graphs``): by one SPARQL Update everywhere, measured on 2 busy
-#: cores replacing a graph whose every triple changed (median of 3, 7.12.2026):
+#: How a graph is written (``put_graphs``): by one SPARQL Update everywhere. Measured by
+#: ``python bench/remote_writes.py`` (2 busy cores, 8.12.2026): a graph replaced by one whose every
+#: triple is new, median of 3, while a reader polled it:
 #:
-#: - oxigraph serve 0.5: the update took 0.62 s for 3,000 triples and 9.0 s for 30,000; a GSP
-#:   PUT 0.86 s and 14.2 s. Both whole to a reader (none of 30 PUTs seen half done); the update
-#:   is faster, so it stays.
-#: - Virtuoso 7.2: the PUT is faster (0.61 s and 12.2 s against 1.3 s and 17.1 s) but is not
-#:   one transaction: its /sparql-graph-crud clears the graph, commits, then loads the data
-#:   (488 of 583 reads during 30 PUTs saw the graph empty or part loaded). The update stays.
+#: - oxigraph serve 0.5: the update took 0.80 s for 3,000 triples and 13.2 s for 30,000; a GSP
+#:   PUT 0.84 s and 28.8 s. Both whole to the reader; the update is as fast or faster, so it stays.
+#: - Virtuoso 7.2: the PUT is faster (0.76 s and 10.0 s, against 1.5 s and 20.2 s for the update
+#:   with its new terms first) but is not one transaction: its /sparql-graph-crud clears the
+#:   graph, commits, then loads (105 of 486 and 657 of 6,057 reads saw it empty or part loaded;
+#:   none of 10,222 during the updates). The update stays.
 #: - Fuseki and GraphDB (not installable here): their GSP PUT is documented as one transaction,
 #:   but unmeasured; the update is the path tested on two servers, so it stays there too.
 PRESETS: dict[str, Preset] = {
