@@ -33,6 +33,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 from s3graph.changes import LinkedWorld, World, changes_over_time
 from s3graph.changes.rdf import ChangesOf, changes_graph, changes_graph_iri
 from s3graph.changes.world import Member
+from s3graph.linking.regions import nuts_name
 from s3graph.mapping.iris import Iris
 from s3graph.rdf.graphs import SerialisedGraph
 from s3graph.resources import resource_dir
@@ -124,7 +125,12 @@ def changes_graphs(
         if len(own) + len(kept) >= 2:
             reports = [*own, *(r for s in kept.values() if (r := _parsed(s)) is not None)]
         steps = changes_over_time(reports, world.linked()) if len(reports) >= 2 else ()
-        graph = changes_graph(ChangesOf(slug, steps), base=base, partnership_of=world.iri)
+        graph = changes_graph(
+            ChangesOf(slug, steps),
+            base=base,
+            partnership_of=world.iri,
+            region_name=world.region_name,
+        )
         # An empty graph is a drop: written only when there is one (a write of new graphs
         # only takes the store's fast path).
         if graph.lines or (stored and _holds(store, changes_graph_iri(base, slug))):
@@ -175,6 +181,11 @@ class _World:
                 known = {id(r): (r, links) for r, links in self._held if links is not None}
                 self._world = LinkedWorld(self._linker, known)
         return self._world
+
+    def region_name(self, code: str) -> str | None:
+        """The NUTS name of ``code`` (newest version holding it), as the report graphs write it."""
+        index = self._linker.index if self._linker is not None else None
+        return nuts_name(code, index) if index is not None else None
 
     def iri(self, name: str) -> str | None:
         """The registry IRI of the partnership called ``name`` (None: not in the registry)."""

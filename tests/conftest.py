@@ -490,14 +490,15 @@ def ingest_linked(store: Any, paths: list[Path], base: str) -> None:
     regions judged and linked against the packaged NUTS snapshot) and validation results."""
     from s3graph.ingest import ingest
     from s3graph.linking.links import Linker
-    from s3graph.mapping.links import linked_mapper
     from s3graph.validate import validate_graph
     from s3graph.vocab.nuts_snapshot import snapshot_index
     from s3graph.vocab.sources.base import ensure_base_vocabularies
 
     ensure_base_vocabularies(store)
-    mapper = linked_mapper(Linker.load(snapshot_index()))
-    ingest(store, paths, base=base, map_report=mapper, validate=validate_graph)
+    # the linker itself, as the CLI gives it: the partnerships' changes then match regions by
+    # their resolved NUTS codes (ES25 written for ES24 is one region, not a leave and a join)
+    linker = Linker.load(snapshot_index())
+    ingest(store, paths, base=base, linker=linker, validate=validate_graph)
 
 
 @contextmanager

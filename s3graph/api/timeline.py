@@ -136,6 +136,11 @@ def _regions(members: Iterable[Row], names: Mapping[str, Row], changes: list[Row
     # else the region the report's statement links to (a code stated wrongly keeps its own).
     by_code = {r["code"]: r["name"] for r in names.values() if r.get("code") and r.get("name")}
     by_code.update({r["code"]: r["name"] for r in changes if r.get("code") and r.get("name")})
+    # A row links to the region of its resolved code where the changes describe that region
+    # (Emilia-Romagna stated as ITC4 is ITH5, not Lombardia), else to the one the report names.
+    iri_of: dict[str, str] = {
+        r["code"]: r["region"] for r in changes if r.get("code") and r.get("region")
+    }
     found: dict[str, GridRow] = {}
     aliases: dict[str, str] = {}
     for member in members:
@@ -145,7 +150,9 @@ def _regions(members: Iterable[Row], names: Mapping[str, Row], changes: list[Row
         key = moved.get(code or "") or _key(code, member["region"])
         label = by_code.get(code or "") or named.get("name") or stated or key
         note = f"{code}, stated as {stated}" if code and stated and stated != code else (code or "")
-        row = found.setdefault(key, GridRow(label, member["region"], note))
+        row = found.setdefault(
+            key, GridRow(label, iri_of.get(code or "") or member["region"], note)
+        )
         # a change names the region by the code resolved when the changes were computed: the
         # code stated, or the one the linking resolves now (a newer NUTS version), or the IRI
         for alias in (stated, code, member["region"]):

@@ -30,7 +30,7 @@ from s3graph.mapping.dates import MONTH_NAMES
 from s3graph.mapping.iris import Iris
 from s3graph.model import Report
 from s3graph.rdf.graphs import SerialisedGraph
-from s3graph.rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, S3G, SDG, XSD
+from s3graph.rdf.namespaces import DCAT, DCTERMS, NUTS_CODE, RDF, RDFS, S3G, SDG, SKOS, XSD
 from s3graph.slug import slugify
 
 #: Where the changes graphs live: ``{base}graph/changes/{partnership slug}``.
@@ -38,6 +38,8 @@ CHANGES_GRAPH_PATH = "graph/changes/"
 
 #: The IRI of another partnership named in a report, by its canonical name (None: unknown).
 PartnershipOf = Callable[[str], str | None]
+#: The NUTS name of a region code (None: unknown)
+RegionName = Callable[[str], str | None]
 
 #: A triple as the N-Triples text of its terms, written by pyoxigraph (a partnership's changes
 #: can be thousands of triples, which rdflib terms would make several times slower to write).
@@ -80,10 +82,20 @@ class ChangesOf:
 
 
 def changes_graph(
-    changes: ChangesOf, *, base: str, partnership_of: PartnershipOf = lambda _: None
+    changes: ChangesOf,
+    *,
+    base: str,
+    partnership_of: PartnershipOf = lambda _: None,
+    region_name: RegionName = lambda _: None,
 ) -> SerialisedGraph:
     """The named graph of ``changes`` as N-Triples lines (none when the partnership has no two
-    dated reports: written so, it drops a graph a removed report leaves behind)."""
+    dated reports: written so, it drops a graph a removed report leaves behind).
+
+    A region a change names by its resolved code is described here too, as a report graph
+    describes its regions (type, code, NUTS link, and the NUTS name ``region_name`` gives): the
+    code may be one no report wrote (EL63 for a stated EL23), and every IRI of ours that the
+    graph uses leads to a page.
+    """
     iris = Iris(base)
     partnership = _iri(iris.partnership(changes.slug))
     triples: list[Triple] = []
@@ -95,6 +107,9 @@ def changes_graph(
             triples += _change_triples(iri, change, partnership, reports, iris, partnership_of)
         for missing in step.missing:
             triples += _gap_triples(partnership, missing, reports, iris)
+    codes = sorted({c.region_code for _, found in changes.steps for c in found if c.region_code})
+    for code in codes:
+        triples += _region_triples(code, iris, region_name(code))
     lines = dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in triples)
     return SerialisedGraph(f"<{changes_graph_iri(base, changes.slug)}>", tuple(lines))
 
@@ -169,6 +184,19 @@ def _change_triples(
     triples += [(iri, _s3g("valueAfter"), _text(v)) for v in change.after]
     triples += [(iri, _s3g("sourceLineBefore"), _integer(n)) for n in change.lines_before]
     triples += [(iri, _s3g("sourceLineAfter"), _integer(n)) for n in change.lines_after]
+    return triples
+
+
+def _region_triples(code: str, iris: Iris, name: str | None) -> list[Triple]:
+    region = _iri(iris.region_code(code))
+    triples: list[Triple] = [
+        (region, _TYPE, _s3g("Region")),
+        (region, str(SKOS.node("notation")), _text(code)),
+        (region, _s3g("nutsRegion"), _iri(NUTS_CODE.iri(code))),
+    ]
+    if name is not None:
+        triples += [(region, str(SKOS.node("prefLabel")), _text(name))]
+        triples += [(region, str(RDFS.node("label")), _text(name))]
     return triples
 
 
