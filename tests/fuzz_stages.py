@@ -128,9 +128,12 @@ class _Stage:
 
 
 class _Recorded:
-    """The parse stage's reports, links and errors, replayed to the later stages by path."""
+    """The parse stage's reports, links and errors, replayed to the later stages by path; the
+    reference data of ``linker`` beside them (ingest compares a partnership's reports with it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, linker: Linker) -> None:
+        self.registry, self.index, self.names = linker.registry, linker.index, linker.names
+        self._linker = linker  # for a report read back from the store (not recorded here)
         self.reports: dict[str, Report | BaseException] = {}
         self.links: dict[str, ReportLinks] = {}
         self.outcomes: dict[str, Outcome] = {}
@@ -142,7 +145,8 @@ class _Recorded:
         return found
 
     def link(self, report: Report) -> ReportLinks:
-        return self.links[report.source.name]
+        found = self.links.get(report.source.name)
+        return found if found is not None else self._linker.link(report)
 
     def validate(self, data: Graph, /, *, file: str) -> Outcome:
         return self.outcomes[file]
@@ -173,7 +177,7 @@ def run_chunk(
     from s3graph.validate import validate_graph
 
     result = ChunkResult()
-    recorded = _Recorded()
+    recorded = _Recorded(linker)
     now = datetime.now(UTC)
     reading = Pipeline(BASE, now, linker=linker)
     checking = Pipeline(BASE, now, recorded.parse, cast("Linker", recorded), None, validate_graph)
