@@ -92,7 +92,8 @@ def changes_graph(
     dated reports: written so, it drops a graph a removed report leaves behind).
 
     A region a change names by its resolved code is described here too, as a report graph
-    describes its regions (type, code, NUTS link, and the NUTS name ``region_name`` gives): the
+    describes its regions (type, code, and for a code NUTS holds, the NUTS link and the name
+    ``region_name`` gives): the
     code may be one no report wrote (EL63 for a stated EL23), and every IRI of ours that the
     graph uses leads to a page.
     """
@@ -192,9 +193,9 @@ def _region_triples(code: str, iris: Iris, name: str | None) -> list[Triple]:
     triples: list[Triple] = [
         (region, _TYPE, _s3g("Region")),
         (region, str(SKOS.node("notation")), _text(code)),
-        (region, _s3g("nutsRegion"), _iri(NUTS_CODE.iri(code))),
     ]
-    if name is not None:
+    if name is not None:  # a code NUTS holds (changes computed without NUTS keep codes as stated)
+        triples += [(region, _s3g("nutsRegion"), _iri(NUTS_CODE.iri(code)))]
         triples += [(region, str(SKOS.node("prefLabel")), _text(name))]
         triples += [(region, str(RDFS.node("label")), _text(name))]
     return triples
