@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import corpus_store
@@ -317,9 +318,12 @@ def test_a_graph_over_virtuosos_row_cap_goes_both_ways_whole(
     server = virtuoso_capped_server
     big = "https://example.org/big"
     small = "https://example.org/small"
-    with Store.open(tmp_path / "local") as local, RemoteStore.open(
-        server.url, server=server.kind, environ=server.environ(), limits=TEST_LIMITS
-    ) as remote:
+    with (
+        Store.open(tmp_path / "local") as local,
+        RemoteStore.open(
+            server.url, server=server.kind, environ=server.environ(), limits=TEST_LIMITS
+        ) as remote,
+    ):
         empty_server(remote)
         local.replace_graphs([big_graph(big, 25_000), big_graph(small, 30)])
         sent = push(local, remote)
@@ -340,15 +344,16 @@ def test_a_graph_over_virtuosos_row_cap_goes_both_ways_whole(
         assert (again.graphs, again.skipped) == (1, 1)
         assert graph_sizes(remote)[big] == len(changed)
         assert_same_quads(remote, local)
+        # export reads a graph with dump_graph: whole too
+        dumped = remote.dump_graph(big, ox.RdfFormat.N_TRIPLES)
+        assert len(list(ox.parse(dumped, format=ox.RdfFormat.N_TRIPLES))) == len(changed)
 
 
 # -- a server down ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", ["push", "pull"])
-def test_a_down_server_is_one_line_and_exit_3(
-    command: str, source: Store, tmp_path: Path
-) -> None:
+def test_a_down_server_is_one_line_and_exit_3(command: str, source: Store, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     option = "--to" if command == "push" else "--from"
     folder = source.path if command == "push" else tmp_path / "fresh"

@@ -220,7 +220,31 @@ def preset(name: str) -> Preset:
         ) from None
 
 
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_BOOLEAN = _XSD + "boolean"
+_XSD_INTEGER = _XSD + "integer"
+#: the types derived from xsd:integer (XML Schema 1.1 part 2, 3.4.13 to 3.4.25)
+_INTEGER_KINDS = frozenset(
+    _XSD + name
+    for name in [
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "positiveInteger",
+    ]
+)
+_DERIVED_INTEGER = re.compile(
+    rb"XMLSchema#(?:nonPositive|negative|nonNegative|positive)Integer\"|XMLSchema#(?:unsigned)?"
+    rb"(?:[Ll]ong|[Ii]nt|[Ss]hort|[Bb]yte)\""
+)
 _XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: the seconds' fraction of an xsd:dateTime, and the zeros that end it
 _FRACTION = re.compile(r"(:\d\d)\.(\d*?)0+(?=$|Z|[+-])")
@@ -231,13 +255,17 @@ def mend_json(preset_: Preset, data: bytes) -> bytes:
 
     Virtuoso's one-row ``__ASK_RETVAL`` table becomes the boolean of an ASK, and its ``"1"`` and
     ``"0"`` of type ``xsd:boolean`` become ``"true"`` and ``"false"``, and its padded fractions of
-    a second (``47.287010Z``) lose their final zeros (``47.28701Z``): the canonical forms the
-    embedded store keeps, of the same values.
+    a second (``47.287010Z``) lose their final zeros (``47.28701Z``), and a literal of a type
+    derived from ``xsd:integer`` (``xsd:nonNegativeInteger``, which s3graph writes for byte
+    sizes) is an ``xsd:integer``, as Oxigraph keeps every such literal: the canonical forms the
+    embedded store keeps, of the same values. (Virtuoso's own N-Triples already wrote them so;
+    its JSON keeps the type written.)
     """
     ask = preset_.ask_as_table and b'"__ASK_RETVAL"' in data
     digits = preset_.boolean_digits and _XSD_BOOLEAN.encode() in data
     fractions = preset_.padded_fractions and _XSD_DATETIME.encode() in data
-    if not (ask or digits or fractions):
+    derived = _DERIVED_INTEGER.search(data) is not None
+    if not (ask or digits or fractions or derived):
         return data  # the usual case: no parsing twice
     document = json.loads(data)
     names = document.get("head", {}).get("vars")
@@ -252,6 +280,8 @@ def mend_json(preset_: Preset, data: bytes) -> bytes:
                 term["value"] = "true" if term["value"] == "1" else "false"
             elif fractions and kind == _XSD_DATETIME and isinstance(term.get("value"), str):
                 term["value"] = _FRACTION.sub(_unpadded, term["value"])
+            elif derived and kind in _INTEGER_KINDS:
+                term["datatype"] = _XSD_INTEGER
     return json.dumps(document).encode()
 
 

@@ -51,6 +51,7 @@ SERVER_VARIABLE = "S3GRAPH_SERVER"
 UPDATE_URL_VARIABLE = "S3GRAPH_UPDATE_URL"
 GRAPH_STORE_URL_VARIABLE = "S3GRAPH_GRAPH_STORE_URL"
 
+
 @lru_cache(maxsize=256)
 def _names_dataset(text: str) -> bool:
     """Whether the query names its own dataset (``FROM``): then it gets no union."""
@@ -240,12 +241,15 @@ class RemoteStore:
         if iri is None and self.preset.union is Union.NATIVE:
             data = ox.serialize([], format=fmt)
             return b"" if data is None else data
-        where = "?s ?p ?o"
-        if iri is not None:
-            where = f"GRAPH {write_term(ox.NamedNode(iri))} {{ {where} }}"
-        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", dataset=_NO_UNION)
-        assert isinstance(triples, ox.QueryTriples)
-        data = ox.serialize(triples, format=fmt)
+        if iri is None:
+            # the server's own default graph, without the union (s3graph writes nothing there)
+            triples = self.query("CONSTRUCT WHERE { ?s ?p ?o }", dataset=_NO_UNION)
+            assert isinstance(triples, ox.QueryTriples)
+            data = ox.serialize(triples, format=fmt)
+        else:  # read as a replacement reads it: counted and paged, whole under a row cap
+            lines = "".join(sorted(self.current_lines([iri]).get(iri, ())))
+            parsed = ox.parse(lines.encode(), format=ox.RdfFormat.N_TRIPLES)
+            data = ox.serialize(parsed, format=fmt)
         assert data is not None
         return data
 
